@@ -1,0 +1,1 @@
+# Partners and referrals arrive with the warm handover ([6/7]).

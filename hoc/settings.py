@@ -1,0 +1,462 @@
+"""Settings for HOC chat, read from the environment.
+
+One file for every environment (style brief §6). With no configuration it runs as a
+development set-up on SQLite and the in-memory channel layer, with keys generated under
+``var/``. ``HOC_ENV=production`` refuses to start without real secrets. Every variable read
+here is listed in the README's configuration table; a test keeps the two in step.
+"""
+
+import base64
+import binascii
+import os
+import secrets
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name, default=""):
+    return os.environ.get(name, default)
+
+
+def envbool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}.")
+
+
+def envint(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def envsecret(name):
+    """A secret from NAME, or from the file named by NAME_FILE (Docker secrets)."""
+    if path := os.environ.get(f"{name}_FILE"):
+        try:
+            return Path(path).read_text().strip()
+        except OSError as e:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {e}") from None
+    return os.environ.get(name, "").strip()
+
+
+HOC_ENV = env("HOC_ENV", "development")
+if HOC_ENV not in ("development", "production"):
+    raise ImproperlyConfigured("HOC_ENV must be 'development' or 'production'.")
+PRODUCTION = HOC_ENV == "production"
+
+VAR_DIR = Path(env("HOC_VAR_DIR", str(BASE_DIR / "var")))
+
+
+def dev_secret(filename, make):
+    """Read a generated development secret from var/, creating it (mode 0600) once.
+
+    O_EXCL makes two processes starting together agree on one value.
+    """
+    path = VAR_DIR / filename
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(make() + "\n")
+    return path.read_text().strip()
+
+
+def parse_key_ring(name, value):
+    """Parse "id:base64key,id:base64key" into an ordered {id: 32-byte key} dict.
+
+    The first key encrypts new data; the others stay readable for rotation (R-G2).
+    """
+    ring = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not key_id.isalnum() or len(key_id) > 16:
+            raise ImproperlyConfigured(
+                f"{name}: each key must look like 'id:base64key' with a short alphanumeric id."
+            )
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            raise ImproperlyConfigured(f"{name}: key {key_id!r} is not valid base64.") from None
+        if len(key) != 32:
+            raise ImproperlyConfigured(f"{name}: key {key_id!r} must be 32 bytes (AES-256).")
+        if key_id in ring:
+            raise ImproperlyConfigured(f"{name}: key id {key_id!r} appears twice.")
+        ring[key_id] = key
+    return ring
+
+
+def new_key_ring_entry():
+    return "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+# --- Secrets -----------------------------------------------------------------------------
+
+SECRET_KEY = envsecret("HOC_SECRET_KEY")
+_field_keys = envsecret("HOC_FIELD_ENCRYPTION_KEYS")
+_channel_key = envsecret("HOC_CHANNEL_LAYER_KEY")
+ALLOWED_HOSTS = [h.strip() for h in env("HOC_ALLOWED_HOSTS").split(",") if h.strip()]
+DATABASE_URL = env("DATABASE_URL")
+REDIS_URL = env("REDIS_URL")
+
+if PRODUCTION:
+    missing = [
+        name
+        for name, value in [
+            ("HOC_SECRET_KEY", SECRET_KEY),
+            ("HOC_ALLOWED_HOSTS", ALLOWED_HOSTS),
+            ("HOC_FIELD_ENCRYPTION_KEYS", _field_keys),
+            ("HOC_CHANNEL_LAYER_KEY", _channel_key),
+            ("DATABASE_URL", DATABASE_URL),
+            ("REDIS_URL", REDIS_URL),
+        ]
+        if not value
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            "HOC_ENV=production needs these settings: "
+            + ", ".join(missing)
+            + ". See the configuration table in README.md."
+        )
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "HOC_SECRET_KEY must be a random value of at least 50 characters in production."
+        )
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "HOC_ALLOWED_HOSTS must list exact host names; '*' would switch off the "
+            "WebSocket origin check."
+        )
+else:
+    _dev_note = []
+    if not SECRET_KEY:
+        SECRET_KEY = dev_secret("secret_key", lambda: secrets.token_urlsafe(50))
+        _dev_note.append("secret key")
+    if not _field_keys:
+        _field_keys = dev_secret("field_encryption_keys", new_key_ring_entry)
+        _dev_note.append("field-encryption key")
+    if not _channel_key:
+        _channel_key = dev_secret("channel_layer_key", lambda: secrets.token_urlsafe(32))
+        _dev_note.append("channel-layer key")
+    if not ALLOWED_HOSTS:
+        ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+    if _dev_note and not os.environ.get("_HOC_DEV_NOTE_SHOWN"):
+        os.environ["_HOC_DEV_NOTE_SHOWN"] = "1"  # once per process tree, not per command
+        print(
+            f"HOC chat: development set-up; using the generated {', '.join(_dev_note)} "
+            f"in {VAR_DIR}. Set HOC_ENV=production with real keys for anything else.",
+            file=sys.stderr,
+        )
+
+FIELD_ENCRYPTION_KEYS = parse_key_ring("HOC_FIELD_ENCRYPTION_KEYS", _field_keys)
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("HOC_FIELD_ENCRYPTION_KEYS holds no key.")
+if len(_channel_key) < 32:
+    raise ImproperlyConfigured("HOC_CHANNEL_LAYER_KEY must be at least 32 characters.")
+if _channel_key == SECRET_KEY:
+    raise ImproperlyConfigured("HOC_CHANNEL_LAYER_KEY must differ from HOC_SECRET_KEY.")
+CHANNEL_LAYER_KEY = _channel_key
+
+DEBUG = envbool("HOC_DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("HOC_DEBUG cannot be on in production.")
+
+# --- Applications ------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
+    "chat",
+    "handover",
+    "hoc",
+]
+
+MIDDLEWARE = [
+    # Outermost, so that even SecurityMiddleware's HTTPS redirect gets no-store.
+    "hoc.middleware.PrivacyHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes' documentation asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "hoc.urls"
+ASGI_APPLICATION = "hoc.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hoc.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database and channel layer ----------------------------------------------------------
+
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # psycopg 3's pool instead of persistent connections: Daphne runs sync code on
+        # several threads, each of which would otherwise hold its own connection.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": envint("HOC_DB_POOL_SIZE", 10),
+        }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "hoc.sqlite3",
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
+    }
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Each silenced check says why where it is added; README lists them too (R-K1).
+SILENCED_SYSTEM_CHECKS = []
+
+if REDIS_URL:
+    # The PubSub layer, not the core RedisChannelLayer: one PUBLISH per group message
+    # instead of about 15 Redis commands, and in a trial the core layer ran out of
+    # connections ("Too many connections") at 400 simultaneous sockets while PubSub held.
+    # PubSub delivers at most once; that is acceptable because every chat message is
+    # stored in PostgreSQL first and clients resume by sequence number (docs/architecture.md).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": "hoc",
+                # Messages in Redis are encrypted with a dedicated key (R-E6).
+                "symmetric_encryption_keys": [CHANNEL_LAYER_KEY],
+            },
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hoc",
+        }
+    }
+else:
+    # Development only: one process, nothing shared (production refuses to start without
+    # REDIS_URL, above).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # axes warns that a local-memory cache is not shared between processes. Without
+    # REDIS_URL there is only one process, so its counts are complete.
+    SILENCED_SYSTEM_CHECKS.append("axes.W001")
+
+# --- Authentication ----------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 15},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# django-axes (security brief R-C1, R-C2): counts in the cache with a TTL, never in the
+# database, and the "IP address" it sees is a keyed pseudonym that rotates daily.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # never None: that is a permanent lock, no TTL
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.pseudonyms.client_pseudonym"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+
+# django-otp (R-G4 and R-J1 are completed by the staff-login work).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# --- Sessions and cookies ----------------------------------------------------------------
+
+HTTPS = envbool("HOC_HTTPS", PRODUCTION)
+BEHIND_PROXY = envbool("HOC_BEHIND_PROXY", False)
+
+# Server-side sessions: the cookie holds only an opaque key (R-A4, R-B1).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# "__Host-" binds the cookie to this exact host and path; browsers accept the prefix only
+# on Secure cookies, so plain-HTTP development uses an ordinary name.
+SESSION_COOKIE_NAME = "__Host-session" if HTTPS else "hoc_session"
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 30 * 60
+# The CSRF token lives in the session, so there is no second cookie (R-B2).
+CSRF_USE_SESSIONS = True
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_FAILURE_VIEW = "hoc.views.csrf_failure"
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# --- HTTP security headers (security brief B4) ------------------------------------------
+
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+# HSTS preload is hard to undo and binds every subdomain of the organisation's domain; it
+# needs a deliberate decision by the operator (R-D1), so its deploy warning is silenced.
+SILENCED_SYSTEM_CHECKS.append("security.W021")
+if BEHIND_PROXY:
+    # Only behind a proxy that overwrites this header (Caddy in docker-compose does).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    # 'self' covers ws:// and wss:// to this host in CSP Level 3 browsers.
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), "
+    "serial=(), usb=(), web-share=(), xr-spatial-tracking=()"
+)
+
+# --- Internationalisation ----------------------------------------------------------------
+
+LANGUAGE_CODE = "nl"
+# Endonyms: the switch shows each language in its own name.
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+
+# --- Static files ------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("HOC_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Daphne serves static files itself only in development; in production the proxy does.
+SERVE_STATIC = envbool("HOC_SERVE_STATIC", not PRODUCTION)
+if PRODUCTION:
+    # Hashed file names, so the proxy may let browsers cache them for a year.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+
+# --- The product -------------------------------------------------------------------------
+
+# Where quick exit sends the visitor: a neutral site that says nothing about help.
+EXIT_URL = env("HOC_EXIT_URL", "https://www.buienradar.nl/")
+if not EXIT_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("HOC_EXIT_URL must be an http(s) address.")
+
+# Daphne closes every WebSocket after this many seconds; at most the shortest absolute
+# session lifetime (clients: 2 hours, R-B3/R-E4). Clients reconnect and resume.
+WEBSOCKET_TIMEOUT = envint("HOC_WEBSOCKET_TIMEOUT", 2 * 60 * 60)
+
+# --- Logging -----------------------------------------------------------------------------
+
+# Nothing we log may carry an IP address, user agent or message text (R-F1, R-F2): Daphne
+# runs without its access log (hoc/serve.py), error mails are off, and every record passes
+# a filter that blanks anything shaped like an IP address as a last line of defence.
+ADMINS = []
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "hoc.logging.RedactFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env("HOC_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {
+            "handlers": ["console"],
+            "level": env("HOC_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        # Never mail: a report would carry request data.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "daphne": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
