@@ -1,0 +1,49 @@
+"""Start Daphne with the flags HOC chat needs: ``python -m hoc.serve``.
+
+Used by ``make run``, the Dockerfile and the browser tests, so every server runs the same
+way: no access log (it records client IP addresses, R-F1), a neutral Server header (R-D6),
+WebSockets closed no later than the shortest absolute session lifetime (R-E4), and proxy
+headers trusted only when HOC_BEHIND_PROXY says a proxy overwrites them (R-K3).
+"""
+
+import argparse
+import os
+import sys
+
+
+def daphne_argv(bind, port, fd=None):
+    from django.conf import settings
+
+    argv = ["--verbosity", "0", "--server-name", "web"]
+    argv += ["--websocket_timeout", str(settings.WEBSOCKET_TIMEOUT)]
+    argv += ["--websocket-max-message-size", str(64 * 1024)]
+    argv += ["--ping-interval", "20", "--application-close-timeout", "5"]
+    if settings.BEHIND_PROXY:
+        argv.append("--proxy-headers")
+    if fd is not None:
+        argv += ["--fd", str(fd)]
+    else:
+        argv += ["--bind", bind, "--port", str(port)]
+    return [*argv, "hoc.asgi:application"]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run HOC chat under Daphne.")
+    parser.add_argument("--bind", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--fd", type=int, default=None, help="listen on an inherited socket")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoc.settings")
+    import django
+
+    django.setup()
+    from daphne.cli import CommandLineInterface
+
+    if args.fd is None:
+        print(f"HOC chat listens on http://{args.bind}:{args.port}/", file=sys.stderr, flush=True)
+    CommandLineInterface().run(daphne_argv(args.bind, args.port, args.fd))
+
+
+if __name__ == "__main__":
+    main()
