@@ -1,0 +1,67 @@
+"""Shared fixtures: the named people of our tests, and the services switch.
+
+With HOC_REQUIRE_SERVICES=1 (CI), a test that needs PostgreSQL, Redis or Chromium fails
+when it is missing instead of skipping.
+"""
+
+import os
+
+import pytest
+
+from accounts.models import User
+
+REQUIRE_SERVICES = os.environ.get("HOC_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason):
+    """Skip for a missing service, or fail when CI demands every service."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"HOC_REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 is the production hasher (tested in tests/hoc/test_settings.py); tests that
+    # create users do not need its cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Give SQLite a test database on disk, so a Daphne subprocess can share it."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.getbasetemp() / "test-hoc.sqlite3")
+
+
+@pytest.fixture
+def robin(db):
+    """A pseudonymous client."""
+    return User.objects.create_user(username="robin-client", role=User.Role.CLIENT)
+
+
+@pytest.fixture
+def hana(db):
+    """A counsellor."""
+    return User.objects.create_user(
+        username="hana", password="a long enough password", role=User.Role.COUNSELLOR
+    )
+
+
+@pytest.fixture
+def sam(db):
+    """A supervisor."""
+    return User.objects.create_user(
+        username="sam", password="a long enough password", role=User.Role.SUPERVISOR
+    )
+
+
+@pytest.fixture
+def otto(db):
+    """A counsellor who has no access to other people's conversations."""
+    return User.objects.create_user(
+        username="otto", password="a long enough password", role=User.Role.COUNSELLOR
+    )

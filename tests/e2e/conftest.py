@@ -1,0 +1,135 @@
+"""A real Daphne server on the test database, and Debian's Chromium driven by Playwright."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.conftest import skip_or_fail
+
+ROOT = Path(__file__).resolve().parents[2]
+EXIT_URL = "https://neutral.example/weer"
+CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+
+
+def database_url():
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url(django_db_setup, django_db_blocker, tmp_path_factory):
+    """http://127.0.0.1:PORT of `python -m hoc.serve`, sharing the test database."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "HOC_SECRET_KEY": settings.SECRET_KEY,  # so it can read sessions the tests create
+        "HOC_EXIT_URL": EXIT_URL,
+    }
+    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hoc.serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"Daphne did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server_log(server_url, tmp_path_factory):
+    return next(tmp_path_factory.getbasetemp().glob("daphne*/daphne.log"))
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = os.environ.get("HOC_CHROMIUM") or next(
+        (p for p in CHROMIUM_CANDIDATES if Path(p).exists()), shutil.which("chromium")
+    )
+    if not path:
+        skip_or_fail("Chromium was not found (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def allow_orm_beside_playwright(monkeypatch):
+    # Playwright's sync API keeps an event loop registered on this thread, which makes
+    # Django refuse ORM calls; our ORM calls here are plain synchronous set-up and checks.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser_context(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(locale="nl-NL")
+        # The neutral site is on the internet, which the tests must not reach: answer for it.
+        context.route(
+            "https://neutral.example/**",
+            lambda route: route.fulfill(
+                status=200,
+                content_type="text/html",
+                body="<!doctype html><title>Weer</title><p>Het weer</p>",
+            ),
+        )
+        yield context
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def page(browser_context, server_url):
+    """A page that records every request and console message it causes."""
+    page = browser_context.new_page()
+    page.requests, page.console = [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("console", lambda message: page.console.append(message.text))
+    return page
