@@ -1,0 +1,47 @@
+# HOC chat: the Django/Channels application under Daphne (hoc/serve.py).
+# Build: docker compose build   (see docker-compose.yml; the image needs no secrets to build)
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=hoc.settings \
+    HOC_STATIC_ROOT=/srv/static
+
+# A fixed, unprivileged uid/gid; the code stays owned by root and read-only for it.
+RUN groupadd --system --gid 10001 hoc \
+    && useradd --system --uid 10001 --gid hoc --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin hoc
+
+WORKDIR /app
+
+# The package and its pinned dependencies (pyproject.toml names README.md as its readme).
+COPY pyproject.toml README.md ./
+COPY hoc/ hoc/
+COPY accounts/ accounts/
+COPY chat/ chat/
+COPY handover/ handover/
+RUN pip install . && rm -rf build ./*.egg-info
+
+COPY templates/ templates/
+COPY static/ static/
+COPY locale/ locale/
+COPY manage.py ./
+COPY deploy/web-entrypoint.sh deploy/scheduler.sh deploy/
+
+# Static files into /srv/static, the directory the "static" volume shares with Caddy.
+# HOC_ENV is unset here, so settings use development defaults and generate throw-away keys;
+# they go to /tmp/build-var, which is deleted in the same step so no key ends up in a layer.
+# /app/var is created empty for the hoc user, only for running the image in development mode.
+RUN HOC_VAR_DIR=/tmp/build-var python manage.py collectstatic --noinput \
+    && rm -rf /tmp/build-var \
+    && chown -R hoc:hoc /srv/static \
+    && install -d -o hoc -g hoc -m 0700 /app/var
+
+USER 10001:10001
+
+EXPOSE 8000
+
+# Collects static files into the shared volume, migrates under a lock, then runs Daphne.
+CMD ["/bin/sh", "/app/deploy/web-entrypoint.sh"]

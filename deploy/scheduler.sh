@@ -1,0 +1,16 @@
+#!/bin/sh
+# Periodic management commands for HOC chat: the "scheduler" service in docker-compose.yml.
+set -eu
+
+# Leave the sleep at once on "docker compose stop" instead of waiting out the timeout.
+trap 'exit 0' TERM INT
+
+while :; do
+    # Expired sessions hold a client's pseudonymous login; remove them from the database.
+    # A failure (say the database is still being migrated on a first start) is reported
+    # and tried again next round rather than stopping the loop.
+    python manage.py clearsessions || echo "scheduler: clearsessions failed" >&2
+    # Later issues add the retention purges here.
+    sleep 900 &
+    wait $!
+done
