@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -85,11 +86,21 @@ def chromium_path():
     return path
 
 
-@pytest.fixture(autouse=True)
-def allow_orm_beside_playwright(monkeypatch):
-    # Playwright's sync API keeps an event loop registered on this thread, which makes
-    # Django refuse ORM calls; our ORM calls here are plain synchronous set-up and checks.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def orm(function, *args):
+    """Run ORM code on a thread of its own and close its connection afterwards.
+
+    Playwright's sync API keeps an event loop running on the test's thread, where Django
+    refuses ORM calls; and a connection opened there would outlive the test database.
+    """
+
+    def call():
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 @pytest.fixture

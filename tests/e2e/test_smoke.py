@@ -6,37 +6,31 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
-from tests.e2e.conftest import EXIT_URL
+from tests.e2e.conftest import EXIT_URL, orm
 
-pytestmark = pytest.mark.browser
+# Transactional: the Daphne process sees only committed rows, and the tables are emptied
+# after each test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def new_session():
+    session = SessionStore()
+    session["conversation"] = "iets wat niemand mag zien"
+    session.create()
+    return session.session_key
+
+
+def session_exists(key):
+    return Session.objects.filter(session_key=key).exists()
 
 
 @pytest.fixture
-def visitor_session(server_url, django_db_blocker, browser_context, settings):
+def visitor_session(server_url, browser_context, settings):
     """A committed server-side session whose cookie the browser holds."""
-    with django_db_blocker.unblock():
-        session = SessionStore()
-        session["conversation"] = "iets wat niemand mag zien"
-        session.create()
-    browser_context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session.session_key,
-                "url": server_url,
-                "httpOnly": True,
-                "sameSite": "Strict",
-            }
-        ]
-    )
-    yield session.session_key
-    with django_db_blocker.unblock():
-        Session.objects.filter(session_key=session.session_key).delete()
-
-
-def session_exists(django_db_blocker, key):
-    with django_db_blocker.unblock():
-        return Session.objects.filter(session_key=key).exists()
+    key = orm(new_session)
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": key, "url": server_url}
+    browser_context.add_cookies([{**cookie, "httpOnly": True, "sameSite": "Strict"}])
+    return key
 
 
 def test_the_server_answers_with_a_neutral_server_header_and_our_headers(server_url):
@@ -59,7 +53,7 @@ def test_the_home_page_loads_only_from_its_own_origin(page, server_url):
 
 
 def test_shift_three_times_ends_the_session_and_leaves(
-    page, server_url, visitor_session, browser_context, django_db_blocker, settings
+    page, server_url, visitor_session, browser_context, settings
 ):
     page.goto(server_url + "/")
     for _ in range(3):
@@ -67,7 +61,7 @@ def test_shift_three_times_ends_the_session_and_leaves(
     page.wait_for_url(EXIT_URL)
     names = [c["name"] for c in browser_context.cookies(server_url)]
     assert settings.SESSION_COOKIE_NAME not in names
-    assert not session_exists(django_db_blocker, visitor_session)
+    assert not orm(session_exists, visitor_session)
     # location.replace(): Back does not return to the help site.
     page.go_back()
     assert not page.url.startswith(server_url)
@@ -95,7 +89,7 @@ def test_the_count_starts_over_after_five_seconds(page, server_url):
     assert page.url.startswith(server_url)
 
 
-def test_the_exit_button_works_by_keyboard(page, server_url, visitor_session, django_db_blocker):
+def test_the_exit_button_works_by_keyboard(page, server_url, visitor_session):
     page.goto(server_url + "/")
     page.keyboard.press("Tab")  # skip link
     page.keyboard.press("Tab")
@@ -103,7 +97,7 @@ def test_the_exit_button_works_by_keyboard(page, server_url, visitor_session, dj
     assert focused == "Snel weg"
     page.keyboard.press("Enter")
     page.wait_for_url(EXIT_URL)
-    assert not session_exists(django_db_blocker, visitor_session)
+    assert not orm(session_exists, visitor_session)
 
 
 def test_the_exit_works_without_javascript(chromium_path, server_url, browser_context):
