@@ -256,6 +256,8 @@ else:
         }
     }
     VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # The database holds conversations: readable by its owner only, from the start.
+    os.close(os.open(DATABASES["default"]["NAME"], os.O_WRONLY | os.O_CREAT, 0o600))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

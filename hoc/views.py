@@ -6,10 +6,10 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 
-@require_GET
+@require_safe
 def home(request):
     response = render(request, "hoc/home.html")
     response.indexable = True
@@ -33,7 +33,7 @@ def quick_exit(request):
     return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     # Only the public front page may be indexed (R-D5); everything else says noindex too.
     body = "User-agent: *\nAllow: /$\nDisallow: /\n"

@@ -29,6 +29,7 @@ def responses():
     """(label, response) for each kind of response the site gives."""
     client = Client(raise_request_exception=False)
     yield "page", client.get("/")
+    yield "head", client.head("/")
     yield "english page", client.get("/en/")
     yield "robots.txt", client.get("/robots.txt")
     yield "redirect", client.get("/beheer/")
@@ -52,6 +53,7 @@ def all_responses(django_db_blocker):
 def test_every_kind_of_response_is_covered(all_responses):
     codes = {response.status_code for _, response in all_responses}
     assert {200, 302, 400, 403, 404, 405, 500} <= codes
+    assert dict(all_responses)["head"].status_code == 200
 
 
 @pytest.mark.parametrize("header", ["Content-Security-Policy", "Permissions-Policy"])
@@ -107,7 +109,7 @@ def test_nothing_dynamic_may_be_stored(all_responses):
 
 def test_only_the_front_page_may_be_indexed(all_responses):
     for label, response in all_responses:
-        if label in ("page", "english page"):
+        if label in ("page", "head", "english page"):
             assert "X-Robots-Tag" not in response.headers
         else:
             assert response.headers["X-Robots-Tag"] == "noindex, noarchive", label
@@ -116,7 +118,7 @@ def test_only_the_front_page_may_be_indexed(all_responses):
 def test_no_cookies_on_public_pages(all_responses):
     # Reading the site leaves no cookie behind; only an action that needs one sets it.
     for label, response in all_responses:
-        if label in ("page", "english page", "robots.txt", "not found"):
+        if label in ("page", "head", "english page", "robots.txt", "not found"):
             assert not response.cookies, label
 
 

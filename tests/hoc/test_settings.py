@@ -81,7 +81,7 @@ def test_development_generates_private_keys_once(tmp_path):
     second = settings_of({}, tmp_path, "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "CHANNEL_LAYER_KEY")
     assert first == second
     files = {p.name: p for p in tmp_path.iterdir()}
-    for name in ("secret_key", "field_encryption_keys", "channel_layer_key"):
+    for name in ("secret_key", "field_encryption_keys", "channel_layer_key", "hoc.sqlite3"):
         assert stat.S_IMODE(files[name].stat().st_mode) == 0o600
     assert first["SECRET_KEY"] != first["CHANNEL_LAYER_KEY"]
 
