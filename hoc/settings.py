@@ -432,6 +432,21 @@ if not EXIT_URL.startswith(("https://", "http://")):
 # session lifetime (clients: 2 hours, R-B3/R-E4). Clients reconnect and resume.
 WEBSOCKET_TIMEOUT = envint("HOC_WEBSOCKET_TIMEOUT", 2 * 60 * 60)
 
+# Retention (security brief B8). The privacy statement renders these numbers, and a test
+# checks that it does; the purge commands run from the scheduler.
+CONVERSATION_RETENTION_DAYS = envint("HOC_CONVERSATION_RETENTION_DAYS", 90)
+UNUSED_ACCOUNT_RETENTION_HOURS = envint("HOC_UNUSED_ACCOUNT_RETENTION_HOURS", 24)
+INACTIVE_ACCOUNT_RETENTION_DAYS = envint("HOC_INACTIVE_ACCOUNT_RETENTION_DAYS", 365)
+SIGNUP_RETENTION_DAYS = envint("HOC_SIGNUP_RETENTION_DAYS", 30)
+for _name in (
+    "CONVERSATION_RETENTION_DAYS",
+    "UNUSED_ACCOUNT_RETENTION_HOURS",
+    "INACTIVE_ACCOUNT_RETENTION_DAYS",
+    "SIGNUP_RETENTION_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"HOC_{_name} must be at least 1.")
+
 # --- Logging -----------------------------------------------------------------------------
 
 # Nothing we log may carry an IP address, user agent or message text (R-F1, R-F2): Daphne

@@ -1,0 +1,73 @@
+"""A model field whose text is encrypted in the application before it reaches the database.
+
+The model must know its primary key before the first save (use a UUID primary key with a
+default): the key is part of the associated data, so ciphertext only opens in its own row.
+"""
+
+from django.core import checks
+from django.db import models
+
+from hoc import encryption
+
+
+class Ciphertext(str):
+    """A value as it came from the database: still sealed."""
+
+
+class _EncryptedAttribute:
+    def __init__(self, field):
+        self.field = field
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        if self.field.attname not in instance.__dict__:  # deferred with .only()/.defer()
+            instance.refresh_from_db(fields=[self.field.attname])
+        value = instance.__dict__[self.field.attname]
+        if isinstance(value, Ciphertext):
+            value = encryption.decrypt(value, self.field.context(instance))
+            instance.__dict__[self.field.attname] = value
+        return value
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedTextField(models.TextField):
+    """Text sealed with AES-256-GCM; it cannot be searched, ordered or indexed (R-G3)."""
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        setattr(cls, self.attname, _EncryptedAttribute(self))
+
+    def context(self, instance):
+        if instance.pk is None:
+            raise ValueError(f"{instance._meta.label} needs its primary key before saving")
+        return f"{instance._meta.db_table}.{self.column}.{instance.pk}"
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else Ciphertext(value)
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value is None:
+            return None
+        return encryption.encrypt(str(value), self.context(model_instance))
+
+    def get_lookup(self, lookup_name):
+        # Only "is it there at all": anything else would compare ciphertext.
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if self.db_index or self.unique:
+            errors.append(
+                checks.Error(
+                    "An encrypted field cannot be indexed or unique.", obj=self, id="hoc.E010"
+                )
+            )
+        return errors
+
+
+def encrypted_fields(model):
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
