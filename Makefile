@@ -40,7 +40,7 @@ format: $(VENV)/.installed-test
 # Needs GNU gettext. Dutch is the source language; locale/ holds the English catalogue.
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=staticfiles \
-		--ignore=tests --no-obsolete --no-location
+		--ignore=tests --ignore=bench --no-obsolete --no-location
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean-venv:

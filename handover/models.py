@@ -41,7 +41,10 @@ class Partner(models.Model):
     summary_en = models.TextField(_("wat ze doen (Engels)"), blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=40, blank=True)
     phone_extra = models.CharField(
-        _("ander nummer"), max_length=40, blank=True, help_text=_("Bijvoorbeeld 113 naast 0800-0113.")
+        _("ander nummer"),
+        max_length=40,
+        blank=True,
+        help_text=_("Bijvoorbeeld 113 naast 0800-0113."),
     )
     website = models.CharField(_("website"), max_length=200, blank=True)
     chat = models.CharField(_("chat"), max_length=200, blank=True, help_text=_("Waar de chat is."))
@@ -65,6 +68,9 @@ class Partner(models.Model):
         blank=True,
         help_text=_("Leeg: niet in het blok met noodnummers."),
     )
+
+    # Part of the public pages' cache key: an edit in the admin shows at once.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PartnerQuerySet.as_manager()
 

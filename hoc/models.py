@@ -70,6 +70,8 @@ class GuideNode(models.Model):
     partners = models.ManyToManyField(
         Partner, through="GuideChannel", blank=True, verbose_name=_("kanalen")
     )
+    # Part of the guide page's cache key (the admin saves the node with its inlines).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["key"]
@@ -118,6 +120,9 @@ class GuideChannel(models.Model):
         ordering = ["node", "position"]
         verbose_name = _("kanaal")
         verbose_name_plural = _("kanalen")
+
+    def __str__(self):
+        return f"{self.node_id}: {self.partner_id}"
 
 
 class InfoSessionSignup(models.Model):

@@ -1,19 +1,156 @@
 """Public pages, quick exit and error pages."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from chat.schedule import chat_status
+from handover.models import Partner
+from hoc import guide, pagecache, signups
+from hoc.forms import InfoSessionSignupForm
+from hoc.models import GuideNode, SelfCheckItem
+
+# The date the accessibility statement was last reviewed.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 28)
+
+
+def public_page(request, template, context=None, status=200):
+    response = render(request, template, context, status=status)
+    response.indexable = True
+    return response
+
+
+def partners_by_slug():
+    return {p.slug.replace("-", "_"): p for p in Partner.objects.public()}
+
+
+def retention():
+    return {
+        "conversation_days": settings.CONVERSATION_RETENTION_DAYS,
+        "unused_account_hours": settings.UNUSED_ACCOUNT_RETENTION_HOURS,
+        "inactive_account_days": settings.INACTIVE_ACCOUNT_RETENTION_DAYS,
+        "signup_days": settings.SIGNUP_RETENTION_DAYS,
+    }
+
+
+def status_stamp(status):
+    return f"{status.is_open}|{status.closes_at}|{status.next_opening}"
 
 
 @require_safe
 def home(request):
-    response = render(request, "hoc/home.html")
+    status = chat_status()
+    stamp = f"{status_stamp(status)}|{pagecache.content_stamp(Partner.objects.all())}"
+    html = pagecache.render_cached(request, "hoc/home.html", {"status": status}, stamp)
+    response = HttpResponse(html)
     response.indexable = True
     return response
+
+
+@require_safe
+def selfcheck(request):
+    items = SelfCheckItem.objects.all()
+    return public_page(
+        request,
+        "hoc/selfcheck.html",
+        {
+            "self_items": [i for i in items if i.checklist == SelfCheckItem.Checklist.SELF],
+            "relative_items": [i for i in items if i.checklist == SelfCheckItem.Checklist.RELATIVE],
+        },
+    )
+
+
+@require_safe
+def guide_start(request):
+    status = chat_status()
+    stamp = "|".join(
+        [
+            status_stamp(status),
+            pagecache.content_stamp(Partner.objects.all(), GuideNode.objects.all()),
+        ]
+    )
+
+    def context():
+        nodes = guide.load_guide()
+        start = guide.start_node(nodes)
+        if start is None:
+            raise Http404
+        return {"nodes": nodes.values(), "start": start, "status": status}
+
+    html = pagecache.render_cached(request, "hoc/guide.html", context, stamp)
+    response = HttpResponse(html)
+    response.indexable = True
+    return response
+
+
+@require_safe
+def guide_step(request, pk):
+    """One step of the guide as its own page, for browsers without JavaScript."""
+    nodes = guide.load_guide()
+    if pk not in nodes:
+        raise Http404
+    context = {"node": nodes[pk], "status": chat_status()}
+    return public_page(request, "hoc/guide_step.html", context)
+
+
+@require_safe
+def relatives(request):
+    return public_page(request, "hoc/relatives.html", {"partners": partners_by_slug()})
+
+
+# No CSRF token: the form needs no session (none is created for it), and a forged
+# sign-up is no different from a real one sent by anyone; the hourly cap limits floods.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def professionals(request):
+    form = InfoSessionSignupForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                signups.register_signup(**form.cleaned_data)
+            except signups.TooManySignups:
+                status = 429
+            else:
+                return redirect(reverse("professionals") + "?aangemeld=1#aanmelden")
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "signed_up": request.GET.get("aangemeld") == "1",
+        "too_many": status == 429,
+        "partners": partners_by_slug(),
+        "retention": retention(),
+    }
+    return public_page(request, "hoc/professionals.html", context, status=status)
+
+
+@require_safe
+def safety(request):
+    return public_page(request, "hoc/safety.html")
+
+
+@require_safe
+def privacy(request):
+    return public_page(request, "hoc/privacy.html", {"retention": retention()})
+
+
+@require_safe
+def accessibility(request):
+    context = {"statement_date": ACCESSIBILITY_STATEMENT_DATE}
+    return public_page(request, "hoc/accessibility.html", context)
+
+
+@require_safe
+def words(request):
+    return public_page(request, "hoc/words.html")
 
 
 # No CSRF token: the exit must work from every page without first creating a session just
@@ -35,8 +172,8 @@ def quick_exit(request):
 
 @require_safe
 def robots_txt(request):
-    # Only the public front page may be indexed (R-D5); everything else says noindex too.
-    body = "User-agent: *\nAllow: /$\nDisallow: /\n"
+    # Only the public pages may be indexed (R-D5); everything else also says noindex.
+    body = "User-agent: *\nDisallow: /beheer/\nDisallow: /chat/\nDisallow: /account/\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 

@@ -107,7 +107,7 @@ def test_nothing_dynamic_may_be_stored(all_responses):
         assert "ETag" not in response.headers, label
 
 
-def test_only_the_front_page_may_be_indexed(all_responses):
+def test_only_public_information_pages_may_be_indexed(all_responses):
     for label, response in all_responses:
         if label in ("page", "head", "english page"):
             assert "X-Robots-Tag" not in response.headers
@@ -130,9 +130,14 @@ def test_error_pages_are_our_own(all_responses):
         assert "Traceback" not in html and "ik ben bang" not in html, label
 
 
-def test_robots_txt_allows_only_the_front_page(all_responses):
+def test_robots_txt_keeps_crawlers_to_the_public_pages(all_responses):
     body = dict(all_responses)["robots.txt"].content.decode()
-    assert body.splitlines() == ["User-agent: *", "Allow: /$", "Disallow: /"]
+    assert body.splitlines() == [
+        "User-agent: *",
+        "Disallow: /beheer/",
+        "Disallow: /chat/",
+        "Disallow: /account/",
+    ]
 
 
 @override_settings(

@@ -15,20 +15,24 @@ PO = ROOT / "locale/en/LC_MESSAGES/django.po"
 MO = ROOT / "locale/en/LC_MESSAGES/django.mo"
 
 
-def po_entries(path):
-    """(msgid, msgstr, fuzzy) for every entry but the header; enough for our files."""
+def po_entries(path, with_context=False):
+    """(msgid, msgstr, fuzzy) for every entry but the header; enough for our files.
+
+    With with_context, (msgctxt, msgid, msgstr, fuzzy).
+    """
     entries, current, field, fuzzy = [], {}, None, False
     for line in path.read_text().splitlines() + [""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
             field, _, value = line.partition(" ")
             current[field] = value[1:-1]
         elif line.startswith('"') and field:
             current[field] += line[1:-1]
         elif not line.strip() and current:
             if current.get("msgid"):
-                entries.append((current["msgid"], current.get("msgstr", ""), fuzzy))
+                entry = (current["msgid"], current.get("msgstr", ""), fuzzy)
+                entries.append((current.get("msgctxt"), *entry) if with_context else entry)
             current, field, fuzzy = {}, None, False
     return entries
 

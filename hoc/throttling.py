@@ -1,0 +1,18 @@
+"""Fixed-window counters in the cache, keyed by purpose and never by identity (R-C5).
+
+A leaf module any app may use. Counters live only in the cache, with a TTL.
+"""
+
+from django.core.cache import cache
+
+
+def allow(bucket, limit, window_seconds):
+    """Count one event in `bucket`; False once more than `limit` fell in this window."""
+    key = f"throttle:{bucket}"
+    if cache.add(key, 1, window_seconds):
+        return True
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, window_seconds)
+        return True

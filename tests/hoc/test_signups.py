@@ -1,0 +1,70 @@
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from hoc import signups
+from hoc.models import InfoSessionSignup
+
+
+def form(**overrides):
+    data = {
+        "organisation": "Wijkteam Oost",
+        "role": "ambulant hulpverlener",
+        "email": "team@example.org",
+        "preferred_date": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
+    }
+    return {**data, **overrides}
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_sign_up_is_stored_and_thanked(db):
+    client = Client()
+    response = client.post("/professionals/", form())
+    assert response.status_code == 302
+    signup = InfoSessionSignup.objects.get()
+    assert signup.email == "team@example.org"
+    thanks = client.get(response.headers["Location"]).content.decode()
+    assert 'role="status"' in thanks
+    assert not response.cookies
+
+
+def test_a_date_in_the_past_is_refused(db):
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    response = Client().post("/professionals/", form(preferred_date=yesterday))
+    assert response.status_code == 400
+    assert "Kies een datum in de toekomst." in response.content.decode()
+    assert not InfoSessionSignup.objects.exists()
+
+
+def test_floods_are_capped(db, monkeypatch):
+    monkeypatch.setattr(signups, "SIGNUPS_PER_HOUR", 2)
+    client = Client()
+    codes = [client.post("/professionals/", form()).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+    assert InfoSessionSignup.objects.count() == 2
+
+
+def test_sign_ups_are_deleted_after_their_retention(db, settings):
+    settings.SIGNUP_RETENTION_DAYS = 30
+    today = timezone.localdate()
+    keep = signups.register_signup("A", "b", "c@example.org", today - datetime.timedelta(days=30))
+    signups.register_signup("A", "b", "d@example.org", today - datetime.timedelta(days=31))
+    call_command("purge_signups")
+    assert list(InfoSessionSignup.objects.values_list("pk", flat=True)) == [keep.pk]
+
+
+def test_staff_read_sign_ups_in_the_admin(admin_client, db):
+    signup = signups.register_signup("Wijkteam", "coach", "coach@example.org", timezone.localdate())
+    html = admin_client.get("/beheer/hoc/infosessionsignup/").content.decode()
+    assert "coach@example.org" in html
+    assert admin_client.get(f"/beheer/hoc/infosessionsignup/{signup.pk}/change/").status_code == 200
