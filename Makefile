@@ -24,6 +24,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py create_demo_staff
+	$(PY) manage.py create_demo_schedule
 	$(PY) -m hoc.serve --bind 127.0.0.1 --port 8000
 
 test: $(VENV)/.installed-test

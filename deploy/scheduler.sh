@@ -10,7 +10,8 @@ while :; do
     # A failure (say the database is still being migrated on a first start) is reported
     # and tried again next round rather than stopping the loop.
     python manage.py clearsessions || echo "scheduler: clearsessions failed" >&2
-    # Later issues add the retention purges here.
+    python manage.py purge_signups || echo "scheduler: purge_signups failed" >&2
+    # Later issues add the other retention purges here.
     sleep 900 &
     wait $!
 done

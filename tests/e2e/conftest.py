@@ -86,6 +86,11 @@ def chromium_path():
     return path
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing():
+    """The real hashers: the Daphne process must verify the passwords the tests set."""
+
+
 def orm(function, *args):
     """Run ORM code on a thread of its own and close its connection afterwards.
 
@@ -140,7 +145,15 @@ def browser_context(chromium_path):
 def page(browser_context, server_url):
     """A page that records every request and console message it causes."""
     page = browser_context.new_page()
-    page.requests, page.console = [], []
+    page.requests, page.console, page.fetches = [], [], []
     page.on("request", lambda request: page.requests.append(request.url))
+    # Navigations and script requests: what could carry a visitor's answers away.
+    page.on(
+        "request",
+        lambda request: (
+            request.resource_type in ("document", "fetch", "xhr", "eventsource")
+            and page.fetches.append(request.url)
+        ),
+    )
     page.on("console", lambda message: page.console.append(message.text))
     return page

@@ -8,9 +8,12 @@ from django.contrib.sessions.models import Session
 
 from tests.e2e.conftest import EXIT_URL, orm
 
-# Transactional: the Daphne process sees only committed rows, and the tables are emptied
-# after each test.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Transactional: the Daphne process sees only committed rows. The tables are emptied after
+# each test and the seeded content (partners, help guide) is put back.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def new_session():

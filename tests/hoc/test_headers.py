@@ -84,7 +84,7 @@ def test_csp_allows_only_this_origin_and_no_inline_code(all_responses):
 
 def test_plain_security_headers(all_responses):
     for label, response in all_responses:
-        assert response.headers["Referrer-Policy"] == "no-referrer", label
+        assert response.headers["Referrer-Policy"] == "same-origin", label
         assert response.headers["X-Frame-Options"] == "DENY", label
         assert response.headers["X-Content-Type-Options"] == "nosniff", label
         assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", label
