@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from accounts import labels, passphrases
+
+        # Refuse to start with a word list that cannot give strong passphrases (R-A1).
+        passphrases.word_list()
+        labels.label_words()

@@ -1,12 +1,19 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
+
+from hoc.fields import EncryptedTextField
 
 
 class User(AbstractUser):
     """Everyone who logs in: pseudonymous clients and staff.
 
-    Clients leave the name and e-mail fields empty; they are never asked for them.
+    Clients have no name, e-mail or password: their only credential is a passphrase, of
+    which we keep a keyed Argon2id hash that is also how we find them (accounts/passphrases.py).
     """
 
     class Role(models.TextChoices):
@@ -16,6 +23,17 @@ class User(AbstractUser):
         ADMIN = "admin", _("beheerder")
 
     role = models.CharField(_("rol"), max_length=16, choices=Role.choices, default=Role.CLIENT)
+    passphrase_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # What counsellors see: drawn at random, never derived from the passphrase (R-A6).
+    display_label = models.CharField(_("label"), max_length=60, unique=True, null=True, blank=True)
+    display_name = models.CharField(_("zelfgekozen naam"), max_length=40, blank=True)
+    # Set once the client has shown they wrote the passphrase down; until then the
+    # account cannot be used and is removed with the unused accounts.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the chat when the client starts a first conversation.
+    first_conversation_at = models.DateTimeField(null=True, blank=True)
+    # Coarse (to the hour): enough for the inactivity retention, no usage trail (R-F4).
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -33,3 +51,69 @@ class User(AbstractUser):
     def is_staff_member(self):
         """Counsellors, supervisors and admins: everyone who works the chat."""
         return self.role in (self.Role.COUNSELLOR, self.Role.SUPERVISOR, self.Role.ADMIN)
+
+    @property
+    def shown_name(self):
+        """How counsellors address a client."""
+        return self.display_name or self.display_label or ""
+
+
+class LoginSession(models.Model):
+    """Links a server-side session to its user, so deleting or blocking a user ends them all."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return f"{self.user_id}"
+
+
+class StaffTOTPDevice(ThrottlingMixin, Device):
+    """A staff member's authenticator app, with its secret encrypted at rest (R-G4).
+
+    django-otp's own TOTPDevice keeps the key as plain hex; this one seals it with
+    hoc.encryption and otherwise follows RFC 6238 exactly as django-otp does.
+    """
+
+    # django-otp addresses devices by an integer id; the encryption binds to this instead.
+    seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = EncryptedTextField(row_id_field="seal_id")
+    last_t = models.BigIntegerField(default=-1)
+
+    STEP = 30
+    DIGITS = 6
+    # One step either side: a code typed just as it rolls over still works (R-J1). The
+    # code stays single-use through last_t.
+    TOLERANCE = 1
+
+    class Meta:
+        verbose_name = _("authenticator-app")
+        verbose_name_plural = _("authenticator-apps")
+
+    def get_throttle_factor(self):
+        return settings.OTP_TOTP_THROTTLE_FACTOR
+
+    def verify_token(self, token):
+        import time
+
+        from django_otp.oath import TOTP
+
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            token = int(token)
+        except (TypeError, ValueError):
+            verified = False
+        else:
+            totp = TOTP(bytes.fromhex(self.key), self.STEP, 0, self.DIGITS, 0)
+            totp.time = time.time()
+            verified = totp.verify(token, self.TOLERANCE, self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+        if verified:
+            self.throttle_reset(commit=False)
+            self.save()
+        else:
+            self.throttle_increment(commit=True)
+        return verified

@@ -35,3 +35,16 @@ def client_pseudonym(request):
     address = request.META.get("REMOTE_ADDR") or "unknown"
     digest = hmac.new(_daily_key(), address.encode(), hashlib.sha256).hexdigest()
     return digest[:32]
+
+
+def axes_username(request, credentials):
+    """The "username" django-axes counts failures for.
+
+    Staff log in with a username. A passphrase log-in has none; counting all of those under
+    one empty name would let five wrong guesses lock every client out, so they are counted
+    under the address pseudonym instead.
+    """
+    username = (credentials or {}).get("username")
+    if username:
+        return username
+    return f"passphrase:{client_pseudonym(request)}"

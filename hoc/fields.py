@@ -1,7 +1,8 @@
 """A model field whose text is encrypted in the application before it reaches the database.
 
-The model must know its primary key before the first save (use a UUID primary key with a
-default): the key is part of the associated data, so ciphertext only opens in its own row.
+The row's identity is part of the associated data, so ciphertext only opens in its own
+row. That identity must exist before the first save: a UUID primary key with a default, or
+(where the primary key must stay an integer) a UUID field named by `row_id_field`.
 """
 
 from django.core import checks
@@ -36,14 +37,25 @@ class _EncryptedAttribute:
 class EncryptedTextField(models.TextField):
     """Text sealed with AES-256-GCM; it cannot be searched, ordered or indexed (R-G3)."""
 
+    def __init__(self, *args, row_id_field="pk", **kwargs):
+        self.row_id_field = row_id_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.row_id_field != "pk":
+            kwargs["row_id_field"] = self.row_id_field
+        return name, path, args, kwargs
+
     def contribute_to_class(self, cls, name, *args, **kwargs):
         super().contribute_to_class(cls, name, *args, **kwargs)
         setattr(cls, self.attname, _EncryptedAttribute(self))
 
     def context(self, instance):
-        if instance.pk is None:
-            raise ValueError(f"{instance._meta.label} needs its primary key before saving")
-        return f"{instance._meta.db_table}.{self.column}.{instance.pk}"
+        row_id = getattr(instance, self.row_id_field)
+        if row_id is None:
+            raise ValueError(f"{instance._meta.label} needs its row id before saving")
+        return f"{instance._meta.db_table}.{self.column}.{row_id}"
 
     def from_db_value(self, value, expression, connection):
         return None if value is None else Ciphertext(value)

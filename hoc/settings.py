@@ -111,6 +111,7 @@ def new_key_ring_entry():
 # --- Secrets -----------------------------------------------------------------------------
 
 SECRET_KEY = envsecret("HOC_SECRET_KEY")
+PASSPHRASE_PEPPER = envsecret("HOC_PASSPHRASE_PEPPER")
 _field_keys = envsecret("HOC_FIELD_ENCRYPTION_KEYS")
 _channel_key = envsecret("HOC_CHANNEL_LAYER_KEY")
 ALLOWED_HOSTS = [h.strip() for h in env("HOC_ALLOWED_HOSTS").split(",") if h.strip()]
@@ -125,6 +126,7 @@ if PRODUCTION:
             ("HOC_ALLOWED_HOSTS", ALLOWED_HOSTS),
             ("HOC_FIELD_ENCRYPTION_KEYS", _field_keys),
             ("HOC_CHANNEL_LAYER_KEY", _channel_key),
+            ("HOC_PASSPHRASE_PEPPER", PASSPHRASE_PEPPER),
             ("DATABASE_URL", DATABASE_URL),
             ("REDIS_URL", REDIS_URL),
         ]
@@ -156,6 +158,9 @@ else:
     if not _channel_key:
         _channel_key = dev_secret("channel_layer_key", lambda: secrets.token_urlsafe(32))
         _dev_note.append("channel-layer key")
+    if not PASSPHRASE_PEPPER:
+        PASSPHRASE_PEPPER = dev_secret("passphrase_pepper", lambda: secrets.token_urlsafe(32))
+        _dev_note.append("passphrase pepper")
     if not ALLOWED_HOSTS:
         ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
     if _dev_note and not os.environ.get("_HOC_DEV_NOTE_SHOWN"):
@@ -174,6 +179,19 @@ if len(_channel_key) < 32:
 if _channel_key == SECRET_KEY:
     raise ImproperlyConfigured("HOC_CHANNEL_LAYER_KEY must differ from HOC_SECRET_KEY.")
 CHANNEL_LAYER_KEY = _channel_key
+if len(PASSPHRASE_PEPPER) < 32:
+    raise ImproperlyConfigured("HOC_PASSPHRASE_PEPPER must be at least 32 characters.")
+if PASSPHRASE_PEPPER in (SECRET_KEY, CHANNEL_LAYER_KEY):
+    raise ImproperlyConfigured("HOC_PASSPHRASE_PEPPER must differ from every other key.")
+# Argon2id for passphrases (R-A3): 64 MiB, 3 passes. Every log-in attempt pays this once,
+# found or not, which also makes valid and invalid attempts take the same time.
+PASSPHRASE_ARGON2 = {
+    "time_cost": 3,
+    "memory_cost": envint("HOC_PASSPHRASE_MEMORY_KIB", 64 * 1024),
+    "parallelism": 1,
+}
+if PASSPHRASE_ARGON2["memory_cost"] < 64 * 1024 and PRODUCTION:
+    raise ImproperlyConfigured("HOC_PASSPHRASE_MEMORY_KIB must be at least 65536 in production.")
 
 DEBUG = envbool("HOC_DEBUG", False)
 if DEBUG and PRODUCTION:
@@ -192,7 +210,6 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "accounts",
     "chat",
     "handover",
@@ -210,6 +227,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last of the real middleware, as axes' documentation asks.
@@ -306,8 +324,10 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.PassphraseBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+LOGIN_URL = "staff-login"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -332,6 +352,8 @@ AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "accounts.pseudonyms.client_pseudonym"
+AXES_USERNAME_CALLABLE = "accounts.pseudonyms.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "user_agent"]
 AXES_VERBOSE = False
@@ -356,7 +378,9 @@ SESSION_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = 30 * 60
+# The server keeps a session at most this long; accounts/sessions.py enforces the shorter
+# idle and absolute limits per role (clients 30 min / 2 h, staff 30 min / 12 h).
+SESSION_COOKIE_AGE = 12 * 60 * 60
 # The CSRF token lives in the session, so there is no second cookie (R-B2).
 CSRF_USE_SESSIONS = True
 CSRF_COOKIE_SECURE = HTTPS

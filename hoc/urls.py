@@ -2,15 +2,18 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin_site import StaffAdminSite
+from accounts.urls import client_urlpatterns, staff_urlpatterns
 from hoc import views
 
-admin.site.site_header = "HOC chat beheer"
-admin.site.site_title = "HOC chat beheer"
+# The admin sits behind the staff log-in with TOTP (django-otp's documented way to swap it).
+admin.site.__class__ = StaffAdminSite
 
 urlpatterns = [
     path("snel-weg/", views.quick_exit, name="quick-exit"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("beheer/", admin.site.urls),
+    path("medewerkers/", include(staff_urlpatterns)),
 ]
 
 # Dutch at /, English under /en/: the language lives in the URL, not in a cookie. Paths
@@ -27,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("onze-woorden/", views.words, name="words"),
     path("chat/", include("chat.urls")),
+    path("account/", include(client_urlpatterns)),
     prefix_default_language=False,
 )
 

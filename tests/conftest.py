@@ -75,3 +75,32 @@ def otto(db):
     return User.objects.create_user(
         username="otto", password="a long enough password", role=User.Role.COUNSELLOR
     )
+
+
+def log_in(client, user, verified=True):
+    """Log `user` in on a test client the way our log-in views do, TOTP included for staff."""
+    import secrets
+    import time
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts import sessions
+    from accounts.models import StaffTOTPDevice
+
+    client.force_login(user)
+    session = client.session
+    session[sessions.STARTED] = session[sessions.SEEN] = time.time()
+    if verified and user.is_staff_member:
+        device = StaffTOTPDevice.objects.create(
+            user=user, name="test", key=secrets.token_hex(20), confirmed=True
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db, client):
+    """An admin who passed the password and the second factor."""
+    admin = User.objects.create_superuser("admin", password="x" * 20, role=User.Role.ADMIN)
+    return log_in(client, admin)

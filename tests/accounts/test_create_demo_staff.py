@@ -18,7 +18,7 @@ def test_it_creates_one_account_per_staff_role(db, var_dir, capsys):
     roles = set(User.objects.values_list("role", flat=True))
     assert roles == {User.Role.COUNSELLOR, User.Role.SUPERVISOR, User.Role.ADMIN}
     output = capsys.readouterr().out
-    assert "demo-admin" in output and "/beheer/" in output
+    assert "demo-admin" in output and "/medewerkers/inloggen/" in output
 
 
 def test_the_printed_passwords_work_and_are_kept_privately(db, var_dir, rf):

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "HOC_ALLOWED_HOSTS": "chat.example.org",
     "HOC_FIELD_ENCRYPTION_KEYS": "k1:" + "A" * 43,
     "HOC_CHANNEL_LAYER_KEY": "c" * 20 + "hannel-layer-key-for-tests",
+    "HOC_PASSPHRASE_PEPPER": "p" * 20 + "epper-for-the-passphrase-hash",
     "DATABASE_URL": "postgres://hoc:pw@db.invalid:5432/hoc",
     "REDIS_URL": "redis://:pw@redis.invalid:6379/0",
 }

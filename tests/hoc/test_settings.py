@@ -12,6 +12,7 @@ from tests.hoc.probe import PRODUCTION_ENV, run, settings_of
         "HOC_ALLOWED_HOSTS",
         "HOC_FIELD_ENCRYPTION_KEYS",
         "HOC_CHANNEL_LAYER_KEY",
+        "HOC_PASSPHRASE_PEPPER",
         "DATABASE_URL",
         "REDIS_URL",
     ],

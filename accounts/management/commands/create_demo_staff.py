@@ -51,6 +51,7 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(f"  {line}")
         self.stdout.write(
-            "Log in to the admin at http://127.0.0.1:8000/beheer/ as demo-admin. "
+            "Log in at http://127.0.0.1:8000/medewerkers/inloggen/ and link an authenticator "
+            "app (any TOTP app) at the first log-in; demo-admin also reaches /beheer/. "
             f"These details are also in {credentials} (mode 0600)."
         )

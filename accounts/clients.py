@@ -1,0 +1,84 @@
+"""Pseudonymous client accounts: create, confirm, log in, replace the passphrase, delete.
+
+A new passphrase is shown once. Until the client types it back we keep only its hash in
+the server-side session, never the passphrase itself (R-A4), and no account exists yet.
+"""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import labels, passphrases, sessions
+from accounts.models import User
+
+PENDING_KEY = "pending_passphrase_hash"
+
+
+class PassphraseMismatch(Exception):
+    """What the client typed back is not the passphrase we showed."""
+
+
+class NothingPending(Exception):
+    """There is no passphrase waiting for confirmation in this session."""
+
+
+def offer_passphrase(session):
+    """A fresh passphrase to show once; its hash waits in the session for confirmation."""
+    passphrase = passphrases.generate()
+    session[PENDING_KEY] = passphrases.hash_passphrase(passphrase)
+    return passphrase
+
+
+def _confirmed_hash(session, typed):
+    pending = session.get(PENDING_KEY)
+    if pending is None:
+        raise NothingPending
+    if passphrases.hash_passphrase(typed) != pending:
+        raise PassphraseMismatch
+    del session[PENDING_KEY]
+    return pending
+
+
+def create_client(session, typed):
+    """Create the account once the client has typed the offered passphrase back."""
+    digest = _confirmed_hash(session, typed)
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                user = User(
+                    username=f"client-{secrets.token_hex(12)}",
+                    role=User.Role.CLIENT,
+                    passphrase_hash=digest,
+                    display_label=labels.random_label(),
+                    confirmed_at=timezone.now(),
+                )
+                user.set_unusable_password()  # clients never have a password
+                user.save()
+                return user
+        except IntegrityError:
+            continue  # the random label was taken; draw another
+    raise RuntimeError("could not draw a free display label")
+
+
+def replace_passphrase(user, session, typed):
+    """Switch to the offered passphrase once the client has typed it back."""
+    user.passphrase_hash = _confirmed_hash(session, typed)
+    user.save(update_fields=["passphrase_hash"])
+
+
+def find_client(passphrase):
+    digest = passphrases.hash_passphrase(passphrase)
+    return User.objects.filter(role=User.Role.CLIENT, passphrase_hash=digest).first()
+
+
+def set_display_name(user, name):
+    user.display_name = " ".join(name.split())[:40]
+    user.save(update_fields=["display_name"])
+
+
+def delete_client(user):
+    """Hard-delete the account and everything tied to it, sessions included (R-H2, R-H3)."""
+    with transaction.atomic():
+        sessions.end_all_sessions(user)
+        user.delete()

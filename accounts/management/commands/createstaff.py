@@ -1,0 +1,41 @@
+"""Create a staff account: `python manage.py createstaff NAME --role counsellor`.
+
+Staff never register themselves. The password is asked twice (or read from
+--password-file for automation); the authenticator app is linked at the first log-in.
+"""
+
+import getpass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import User
+from accounts.staff import STAFF_ROLES, create_staff
+
+
+class Command(BaseCommand):
+    help = "Create a counsellor, supervisor or admin account."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=[r.value for r in STAFF_ROLES])
+        parser.add_argument("--password-file", type=Path)
+
+    def handle(self, username, role, password_file=None, **options):
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"{username!r} already exists.")
+        if password_file:
+            password = password_file.read_text().strip()
+        else:
+            password = getpass.getpass("Wachtwoord (minstens 15 tekens): ")
+            if getpass.getpass("Nog een keer: ") != password:
+                raise CommandError("The passwords differ.")
+        try:
+            create_staff(username, role, password)
+        except ValidationError as e:
+            raise CommandError(" ".join(e.messages)) from None
+        self.stdout.write(
+            f"Created {username} ({role}). They link an authenticator app at their first "
+            "log-in at /medewerkers/inloggen/."
+        )

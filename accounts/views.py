@@ -1,0 +1,238 @@
+"""Log-in and account pages for clients and staff."""
+
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST, require_safe
+from django_otp import login as otp_login
+
+from accounts import clients, login_throttle, sessions, staff
+from accounts.decorators import client_required, role_required
+from accounts.forms import (
+    ConfirmPassphraseForm,
+    DisplayNameForm,
+    PassphraseForm,
+    StaffLoginForm,
+    TokenForm,
+)
+
+
+def failed(request, template, form, status=400, message=None):
+    # One message for every failure: wrong passphrase, lock-out or slowdown alike.
+    error = message or _("Dat lukt niet. Controleer wat je hebt ingevuld en probeer het opnieuw.")
+    return render(request, template, {"form": form, "error": error}, status=status)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer while a lock holds: the usual form with the usual message."""
+    if request.path.startswith(reverse("staff-login")):
+        return failed(request, "accounts/staff_login.html", StaffLoginForm(), status=429)
+    return failed(request, "accounts/login.html", PassphraseForm(), status=429)
+
+
+def leave_site(request):
+    """End everything and send the browser to the neutral site, as quick exit does."""
+    logout(request)
+    response = render(request, "hoc/exit.html")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+# --- Clients -----------------------------------------------------------------------------
+
+
+@sensitive_post_parameters()
+def new_account(request):
+    """Explain, then show a new passphrase once and ask for it back."""
+    if request.method == "POST":
+        passphrase = clients.offer_passphrase(request.session)
+        context = {"passphrase": passphrase, "form": ConfirmPassphraseForm()}
+        return render(request, "accounts/passphrase.html", context)
+    return render(request, "accounts/new.html")
+
+
+@sensitive_post_parameters()
+@require_POST
+def confirm_account(request):
+    form = ConfirmPassphraseForm(request.POST)
+    if form.is_valid():
+        try:
+            user = clients.create_client(request.session, form.cleaned_data["passphrase"])
+        except clients.NothingPending:
+            return redirect("client-new")
+        except clients.PassphraseMismatch:
+            pass
+        else:
+            login(request, user, backend="accounts.backends.PassphraseBackend")
+            sessions.start(request, user)
+            return redirect("client-home")
+    return failed(request, "accounts/confirm_failed.html", form)
+
+
+@sensitive_post_parameters()
+def client_login(request):
+    form = PassphraseForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "accounts/login.html", {"form": form})
+    if login_throttle.seconds_to_wait() > 0:
+        return failed(request, "accounts/login.html", PassphraseForm(), status=429)
+    if not form.is_valid():
+        return failed(request, "accounts/login.html", PassphraseForm())
+    user = authenticate(request, password=form.cleaned_data["passphrase"])
+    if user is None or not user.is_client:
+        login_throttle.record_failure()
+        return failed(request, "accounts/login.html", PassphraseForm())
+    login(request, user)
+    sessions.start(request, user)
+    return redirect("client-home")
+
+
+@require_safe
+@client_required
+def client_home(request):
+    form = DisplayNameForm(initial={"display_name": request.user.display_name})
+    return render(request, "accounts/home.html", {"form": form})
+
+
+@require_POST
+@client_required
+def display_name(request):
+    form = DisplayNameForm(request.POST)
+    if form.is_valid():
+        clients.set_display_name(request.user, form.cleaned_data["display_name"])
+    return redirect("client-home")
+
+
+@sensitive_post_parameters()
+@client_required
+def new_passphrase(request):
+    if request.method == "POST" and "confirm" in request.POST:
+        form = ConfirmPassphraseForm(request.POST)
+        if form.is_valid():
+            try:
+                clients.replace_passphrase(
+                    request.user, request.session, form.cleaned_data["passphrase"]
+                )
+            except clients.NothingPending:
+                return redirect("client-new-passphrase")
+            except clients.PassphraseMismatch:
+                pass
+            else:
+                request.session.cycle_key()
+                return render(request, "accounts/new_passphrase_done.html")
+        return failed(request, "accounts/confirm_failed.html", form)
+    if request.method == "POST":
+        passphrase = clients.offer_passphrase(request.session)
+        context = {"passphrase": passphrase, "form": ConfirmPassphraseForm(), "replacing": True}
+        return render(request, "accounts/passphrase.html", context)
+    return render(request, "accounts/new_passphrase.html")
+
+
+@client_required
+def delete_account(request):
+    if request.method == "POST":
+        clients.delete_client(request.user)
+        return leave_site(request)
+    return render(request, "accounts/delete.html")
+
+
+@require_POST
+def client_logout(request):
+    logout(request)
+    return redirect("home")
+
+
+# --- Staff -------------------------------------------------------------------------------
+
+
+def safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse(default)
+
+
+@sensitive_post_parameters()
+def staff_login(request):
+    form = StaffLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if user is not None and user.is_staff_member:
+            login(request, user)
+            sessions.start(request, user)
+            target = "staff-otp" if staff.confirmed_device(user) else "staff-enrol"
+            return redirect(f"{reverse(target)}?next={safe_next(request, 'staff-home')}")
+        return failed(request, "accounts/staff_login.html", StaffLoginForm())
+    return render(request, "accounts/staff_login.html", {"form": form})
+
+
+def password_checked(view):
+    """Between the password and the second factor: logged in, not yet verified."""
+
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.is_staff_member:
+            return redirect("staff-login")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@password_checked
+def staff_otp(request):
+    device = staff.confirmed_device(request.user)
+    if device is None:
+        return redirect("staff-enrol")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            request.session.cycle_key()
+            return HttpResponseRedirect(safe_next(request, "staff-home"))
+        return failed(request, "accounts/staff_otp.html", TokenForm())
+    return render(request, "accounts/staff_otp.html", {"form": form})
+
+
+@password_checked
+def staff_enrol(request):
+    if staff.confirmed_device(request.user) is not None:
+        # Replacing an authenticator needs the old one first (R-J3): not from this page.
+        return redirect("staff-otp")
+    device = staff.pending_device(request.user) or staff.start_enrolment(request.user)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and staff.confirm_enrolment(device, form.cleaned_data["token"]):
+            otp_login(request, device)
+            request.session.cycle_key()
+            return HttpResponseRedirect(safe_next(request, "staff-home"))
+        form = TokenForm()
+        status = 400
+    context = {
+        "form": form,
+        "error": _("Die code klopt niet. Probeer de volgende code uit je app.")
+        if status == 400
+        else "",
+        "qr_svg": staff.qr_svg(device),
+        "secret": staff.secret_for_typing(device),
+    }
+    return render(request, "accounts/staff_enrol.html", context, status=status)
+
+
+@require_safe
+@role_required()
+def staff_home(request):
+    return render(request, "accounts/staff_home.html")
+
+
+@require_POST
+def staff_logout(request):
+    logout(request)
+    return redirect("staff-login")
