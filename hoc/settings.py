@@ -112,7 +112,7 @@ def new_key_ring_entry():
 
 SECRET_KEY = envsecret("HOC_SECRET_KEY")
 PASSPHRASE_PEPPER = envsecret("HOC_PASSPHRASE_PEPPER")
-_field_keys = envsecret("HOC_FIELD_ENCRYPTION_KEYS")
+_field_keys = envsecret("HOC_FIELD_KEYS")
 _channel_key = envsecret("HOC_CHANNEL_LAYER_KEY")
 ALLOWED_HOSTS = [h.strip() for h in env("HOC_ALLOWED_HOSTS").split(",") if h.strip()]
 DATABASE_URL = env("DATABASE_URL")
@@ -124,7 +124,7 @@ if PRODUCTION:
         for name, value in [
             ("HOC_SECRET_KEY", SECRET_KEY),
             ("HOC_ALLOWED_HOSTS", ALLOWED_HOSTS),
-            ("HOC_FIELD_ENCRYPTION_KEYS", _field_keys),
+            ("HOC_FIELD_KEYS", _field_keys),
             ("HOC_CHANNEL_LAYER_KEY", _channel_key),
             ("HOC_PASSPHRASE_PEPPER", PASSPHRASE_PEPPER),
             ("DATABASE_URL", DATABASE_URL),
@@ -153,7 +153,7 @@ else:
         SECRET_KEY = dev_secret("secret_key", lambda: secrets.token_urlsafe(50))
         _dev_note.append("secret key")
     if not _field_keys:
-        _field_keys = dev_secret("field_encryption_keys", new_key_ring_entry)
+        _field_keys = dev_secret("field_keys", new_key_ring_entry)
         _dev_note.append("field-encryption key")
     if not _channel_key:
         _channel_key = dev_secret("channel_layer_key", lambda: secrets.token_urlsafe(32))
@@ -171,9 +171,9 @@ else:
             file=sys.stderr,
         )
 
-FIELD_ENCRYPTION_KEYS = parse_key_ring("HOC_FIELD_ENCRYPTION_KEYS", _field_keys)
+FIELD_ENCRYPTION_KEYS = parse_key_ring("HOC_FIELD_KEYS", _field_keys)
 if not FIELD_ENCRYPTION_KEYS:
-    raise ImproperlyConfigured("HOC_FIELD_ENCRYPTION_KEYS holds no key.")
+    raise ImproperlyConfigured("HOC_FIELD_KEYS holds no key.")
 if len(_channel_key) < 32:
     raise ImproperlyConfigured("HOC_CHANNEL_LAYER_KEY must be at least 32 characters.")
 if _channel_key == SECRET_KEY:

@@ -15,7 +15,7 @@ PRODUCTION_ENV = {
     "HOC_ENV": "production",
     "HOC_SECRET_KEY": "pVb8-r3Qx_7mW2nK9sT4yL6cF1hJ5dG0aZ8eU3iO7pR2wX9vB4nM6kQ1tY5sD8fH",
     "HOC_ALLOWED_HOSTS": "chat.example.org",
-    "HOC_FIELD_ENCRYPTION_KEYS": "k1:" + "A" * 43,
+    "HOC_FIELD_KEYS": "k1:" + "A" * 43,
     "HOC_CHANNEL_LAYER_KEY": "c" * 20 + "hannel-layer-key-for-tests",
     "HOC_PASSPHRASE_PEPPER": "p" * 20 + "epper-for-the-passphrase-hash",
     "DATABASE_URL": "postgres://hoc:pw@db.invalid:5432/hoc",

@@ -93,7 +93,7 @@ def test_rotation_reads_old_rows_and_reencrypts_them(signup, settings):
     signup.save()
     settings.FIELD_ENCRYPTION_KEYS = ring(KEY_2, KEY_1)
     assert InfoSessionSignup.objects.get(pk=signup.pk).email == "a@example.org"
-    call_command("reencrypt_fields")
+    call_command("rotate_keys")
     assert raw_value(InfoSessionSignup, "email", signup.pk).startswith("v1:k2:")
     settings.FIELD_ENCRYPTION_KEYS = ring(KEY_2)
     assert InfoSessionSignup.objects.get(pk=signup.pk).email == "a@example.org"

@@ -10,7 +10,7 @@ from tests.hoc.probe import PRODUCTION_ENV, run, settings_of
     [
         "HOC_SECRET_KEY",
         "HOC_ALLOWED_HOSTS",
-        "HOC_FIELD_ENCRYPTION_KEYS",
+        "HOC_FIELD_KEYS",
         "HOC_CHANNEL_LAYER_KEY",
         "HOC_PASSPHRASE_PEPPER",
         "DATABASE_URL",
@@ -31,8 +31,8 @@ def test_production_refuses_to_start_without(missing, tmp_path):
         ("HOC_SECRET_KEY", "too-short", "at least 50"),
         ("HOC_SECRET_KEY", "django-insecure-" + "x" * 60, "at least 50"),
         ("HOC_ALLOWED_HOSTS", "*", "exact host names"),
-        ("HOC_FIELD_ENCRYPTION_KEYS", "k1:c2hvcnQ", "32 bytes"),
-        ("HOC_FIELD_ENCRYPTION_KEYS", "no-separator", "id:base64key"),
+        ("HOC_FIELD_KEYS", "k1:c2hvcnQ", "32 bytes"),
+        ("HOC_FIELD_KEYS", "no-separator", "id:base64key"),
         ("HOC_CHANNEL_LAYER_KEY", "short", "at least 32"),
         ("HOC_DEBUG", "1", "HOC_DEBUG"),
     ],
@@ -82,7 +82,7 @@ def test_development_generates_private_keys_once(tmp_path):
     second = settings_of({}, tmp_path, "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "CHANNEL_LAYER_KEY")
     assert first == second
     files = {p.name: p for p in tmp_path.iterdir()}
-    for name in ("secret_key", "field_encryption_keys", "channel_layer_key", "hoc.sqlite3"):
+    for name in ("secret_key", "field_keys", "channel_layer_key", "hoc.sqlite3"):
         assert stat.S_IMODE(files[name].stat().st_mode) == 0o600
     assert first["SECRET_KEY"] != first["CHANNEL_LAYER_KEY"]
 

@@ -1,6 +1,6 @@
 """Re-seal every encrypted field with the current key, after adding a new key first.
 
-Rotation (security brief R-G2): put the new key first in HOC_FIELD_ENCRYPTION_KEYS and keep
+Rotation (security brief R-G2): put the new key first in HOC_FIELD_KEYS and keep
 the old one behind it, run this command, then remove the old key.
 """
 
@@ -13,7 +13,7 @@ from hoc.fields import encrypted_fields
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt all encrypted fields with the first key of HOC_FIELD_ENCRYPTION_KEYS."
+    help = "Re-encrypt all encrypted fields with the first key of HOC_FIELD_KEYS."
 
     def handle(self, *args, **options):
         current = encryption.current_key_id()
