@@ -6,6 +6,7 @@ import logging
 import time
 
 import pytest
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.cache import caches
 from django.test import Client, override_settings
@@ -64,6 +65,9 @@ def test_five_wrong_staff_passwords_give_429_even_for_the_right_one(db):
 
 @override_settings(CACHES=LOCMEM)
 def test_the_lock_lifts_after_the_cool_off(db, monkeypatch):
+    # A local-memory cache whose clock we can move; axes keeps its handler (and so its
+    # cache) between requests, so it must pick the new one up.
+    monkeypatch.setattr(AxesProxyHandler, "implementation", None)
     owner = Client()
     passphrase, _ = create_account(owner)
     owner.post("/account/uitloggen/")
