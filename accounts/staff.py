@@ -73,3 +73,15 @@ def confirm_enrolment(device, token):
     device.save(update_fields=["confirmed"])
     StaffTOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     return True
+
+
+def is_verified_session(user, session):
+    """Has this staff member's session passed TOTP? (django-otp's middleware is HTTP-only,
+    so WebSocket consumers ask here, R-E2.)"""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) or ""
+    _, _, device_id = persistent_id.rpartition("/")
+    if not device_id.isdigit():
+        return False
+    return StaffTOTPDevice.objects.filter(pk=int(device_id), user=user, confirmed=True).exists()

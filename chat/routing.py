@@ -1,4 +1,9 @@
 """WebSocket routes. hoc/asgi.py wraps them in the origin check and the session."""
 
-# The conversation consumer is added with the real-time chat ([4/7]).
-websocket_urlpatterns = []
+from django.urls import path
+
+from chat.consumers import ConversationConsumer
+
+websocket_urlpatterns = [
+    path("ws/chat/<uuid:conversation_id>/", ConversationConsumer.as_asgi()),
+]

@@ -464,6 +464,10 @@ if not EXIT_URL.startswith(("https://", "http://")):
 # session lifetime (clients: 2 hours, R-B3/R-E4). Clients reconnect and resume.
 WEBSOCKET_TIMEOUT = envint("HOC_WEBSOCKET_TIMEOUT", 2 * 60 * 60)
 
+# The chat.
+MESSAGE_MAX_CHARS = 4000
+COUNSELLOR_CAPACITY = envint("HOC_COUNSELLOR_CAPACITY", 3)
+
 # Retention (security brief B8). The privacy statement renders these numbers, and a test
 # checks that it does; the purge commands run from the scheduler.
 CONVERSATION_RETENTION_DAYS = envint("HOC_CONVERSATION_RETENTION_DAYS", 90)

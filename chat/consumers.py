@@ -1,0 +1,181 @@
+"""The conversation socket: one per participant per conversation (docs/protocol.md).
+
+The consumer only dispatches: every database touch is one named function in
+chat/conversations.py or chat/queue.py, run off the event loop, and every action
+checks again that this user may still take part.
+"""
+
+import json
+import time
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+
+from accounts import sessions, staff
+from chat import conversations, queue
+from chat.models import Message
+
+CLOSE_NOT_ALLOWED = 4403
+CLOSE_SESSION_ENDED = 4401
+RATE_PER_SECOND = 5
+
+
+def _authorise(user, session, conversation_id):
+    """(conversation, role) or PermissionDenied: sessions, TOTP and participation."""
+    if user.is_authenticated:
+        if sessions.is_expired(session, user):
+            raise PermissionDenied
+        if user.is_staff_member and not staff.is_verified_session(user, session):
+            raise PermissionDenied
+    conversation = conversations.get_conversation_for(user, conversation_id, session)
+    return conversation, conversations.role_in(conversation, user, session)
+
+
+def _resume(user, session, conversation_id, after):
+    conversation, role = _authorise(user, session, conversation_id)
+    missed = [m.as_event() for m in conversations.messages_after(conversation, after)]
+    position = queue.position_of(conversation)
+    status = {
+        "type": "resumed",
+        "state": conversation.state,
+        "last_seq": conversation.last_seq,
+        "position": position,
+        "wait_minutes": queue.estimated_wait_minutes(position),
+    }
+    return missed, status
+
+
+def _send(user, session, conversation_id, body, client_id):
+    conversation, role = _authorise(user, session, conversation_id)
+    author = user if user.is_authenticated else None
+    message, _ = conversations.post_message(conversation, role, body, client_id, author)
+    return message.seq
+
+
+def _end(user, session, conversation_id):
+    conversation, role = _authorise(user, session, conversation_id)
+    conversations.end_conversation(conversation, by=role)
+
+
+class ConversationConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
+        self.user, self.session = self.scope["user"], self.scope["session"]
+        try:
+            conversation, self.role = await database_sync_to_async(_authorise)(
+                self.user, self.session, self.conversation_id
+            )
+        except PermissionDenied:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.group = conversation.group_name
+        self.window = (time.monotonic(), 0)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        try:
+            content = json.loads(text_data or "")
+        except ValueError:
+            await self.error("bad_json", "Frames are JSON objects.")
+            return
+        if not isinstance(content, dict):
+            await self.error("bad_json", "Frames are JSON objects.")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        handler = self.HANDLERS.get(content.get("type"))
+        if handler is None:
+            await self.error("unknown_type", "Unknown frame type.", content)
+            return
+        if not self.within_rate():
+            await self.error("rate_limited", "Too many frames; slow down.", content)
+            return
+        try:
+            await handler(self, content)
+        except PermissionDenied:
+            await self.error("not_allowed", "You are not part of this conversation.", content)
+            await self.close(code=CLOSE_NOT_ALLOWED)
+        except conversations.ConversationClosed:
+            await self.error("ended", "This conversation has ended.", content)
+        except conversations.MessageTooLong:
+            await self.error("too_long", "A message holds at most 4,000 characters.", content)
+        except (conversations.EmptyMessage, ValueError, TypeError):
+            await self.error("invalid", "This frame is missing or has a wrong field.", content)
+
+    def within_rate(self):
+        started, count = self.window
+        now = time.monotonic()
+        if now - started >= 1:
+            self.window = (now, 1)
+            return True
+        self.window = (started, count + 1)
+        return count + 1 <= RATE_PER_SECOND
+
+    async def error(self, code, message, content=None):
+        frame = {"type": "error", "code": code, "message": message}
+        if isinstance(content, dict) and isinstance(content.get("id"), str):
+            frame["ref"] = content["id"][:64]
+        await self.send_json(frame)
+
+    # --- Handlers (a fixed table: the client's "type" never picks a method by name) ---
+
+    async def on_resume(self, content):
+        after = int(content.get("after", 0))
+        missed, status = await database_sync_to_async(_resume)(
+            self.user, self.session, self.conversation_id, after
+        )
+        for event in missed:
+            await self.send_json(event)
+        await self.send_json(status)
+
+    async def on_send(self, content):
+        body = content.get("body")
+        client_id = str(uuid.UUID(str(content.get("id"))))
+        if not isinstance(body, str):
+            raise ValueError
+        seq = await database_sync_to_async(_send)(
+            self.user, self.session, self.conversation_id, body, client_id
+        )
+        await self.send_json({"type": "ack", "id": client_id, "seq": seq})
+
+    async def on_typing(self, content):
+        # Only the visitor's typing is shown, and only to the counsellor (security brief
+        # Part C 9: nothing about the counsellor's timing reaches the visitor's screen).
+        if self.role == Message.Sender.VISITOR:
+            await self.channel_layer.group_send(
+                self.group, {"type": "broadcast", "event": {"type": "typing"}}
+            )
+
+    async def on_read(self, content):
+        seq = int(content.get("seq"))
+        await self.channel_layer.group_send(
+            self.group,
+            {"type": "broadcast", "event": {"type": "read", "by": self.role, "seq": seq}},
+        )
+
+    async def on_end(self, content):
+        await database_sync_to_async(_end)(self.user, self.session, self.conversation_id)
+
+    HANDLERS = {
+        "resume": on_resume,
+        "message.send": on_send,
+        "typing": on_typing,
+        "read": on_read,
+        "end": on_end,
+    }
+
+    async def broadcast(self, message):
+        event = message["event"]
+        if event.get("type") == "typing" and self.role != Message.Sender.COUNSELLOR:
+            return
+        if event.get("type") == "read" and event.get("by") == self.role:
+            return
+        await self.send_json(event)

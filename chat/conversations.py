@@ -1,0 +1,133 @@
+"""Conversations and their messages: open, post, read back, end (the chat's domain)."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from chat import consent, events
+from chat.models import Conversation, Message
+
+
+class ConversationClosed(Exception):
+    """The conversation has ended; nothing more can be said in it."""
+
+
+class MessageTooLong(Exception):
+    pass
+
+
+class EmptyMessage(Exception):
+    pass
+
+
+def open_conversation(*, for_whom, minor, in_danger, topic="", client=None):
+    """Start a conversation in the queue. The caller must have shown the consent text."""
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            for_whom=for_whom,
+            minor=minor,
+            in_danger=in_danger,
+            topic=topic,
+            client=client,
+            consent_version=consent.VERSION,
+        )
+        if client is not None and client.first_conversation_at is None:
+            User.objects.filter(pk=client.pk).update(first_conversation_at=timezone.now())
+        events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+    return conversation
+
+
+def get_conversation_for(user, conversation_id, session=None):
+    """The conversation if this user (or this anonymous browser session) may take part.
+
+    Raises PermissionDenied otherwise; used by views and sockets alike, on every action.
+    """
+    try:
+        conversation = Conversation.objects.get(pk=conversation_id)
+    except (Conversation.DoesNotExist, ValueError, TypeError):
+        raise PermissionDenied from None
+    if role_in(conversation, user, session) is None:
+        raise PermissionDenied
+    return conversation
+
+
+def role_in(conversation, user, session=None):
+    """ "visitor", "counsellor" or None."""
+    if user is not None and user.is_authenticated:
+        if user.is_staff_member:
+            if conversation.counsellor_id == user.pk:
+                return Message.Sender.COUNSELLOR
+            return None
+        if conversation.client_id == user.pk:
+            return Message.Sender.VISITOR
+        return None
+    if session is not None and session.get("conversation_id") == str(conversation.pk):
+        if conversation.client_id is None:
+            return Message.Sender.VISITOR
+    return None
+
+
+def post_message(conversation, sender, body, client_id, author=None):
+    """Store a message once (a resend with the same client_id returns the first) and
+    broadcast it after commit. Returns (message, created)."""
+    body = body.strip()
+    if not body:
+        raise EmptyMessage
+    if len(body) > settings.MESSAGE_MAX_CHARS:
+        raise MessageTooLong
+    client_id = uuid.UUID(str(client_id))
+    existing = Message.objects.filter(conversation=conversation, client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            # The row lock gives each message the next number, one writer at a time.
+            locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+            if not locked.is_open:
+                raise ConversationClosed
+            locked.last_seq += 1
+            locked.save(update_fields=["last_seq"])
+            message = Message.objects.create(
+                conversation=locked,
+                seq=locked.last_seq,
+                client_id=client_id,
+                sender=sender,
+                author=author,
+                body=body,
+            )
+            events.send_on_commit(locked.group_name, message.as_event())
+    except IntegrityError:
+        # The same client_id raced itself on two sockets: the other one stored it.
+        return Message.objects.get(conversation=conversation, client_id=client_id), False
+    return message, True
+
+
+def messages_after(conversation, seq):
+    return list(conversation.messages.filter(seq__gt=seq).order_by("seq"))
+
+
+def end_conversation(conversation, by):
+    """End a waiting or active conversation; anyone taking part may."""
+    with transaction.atomic():
+        ended = Conversation.objects.filter(
+            pk=conversation.pk, state__in=[Conversation.State.WAITING, Conversation.State.ACTIVE]
+        ).update(
+            state=(
+                Conversation.State.ABANDONED
+                if conversation.state == Conversation.State.WAITING and by == Message.Sender.VISITOR
+                else Conversation.State.ENDED
+            ),
+            ended_at=timezone.now(),
+        )
+        if not ended:
+            raise ConversationClosed
+        conversation.refresh_from_db()
+        events.send_on_commit(
+            conversation.group_name, events.state_event(conversation, "ended", by=by)
+        )
+        events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+    return conversation

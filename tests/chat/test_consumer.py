@@ -1,0 +1,186 @@
+"""The conversation socket, end to end through hoc.asgi (docs/protocol.md)."""
+
+import json
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from chat import conversations, queue
+from hoc.asgi import application
+from tests.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def visitor_cookie(conversation):
+    client = Client()
+    session = client.session
+    session["conversation_id"] = str(conversation.pk)
+    session.save()
+    return session.session_key
+
+
+def staff_cookie(user):
+    return log_in(Client(), user).session.session_key
+
+
+async def connect(conversation, cookie):
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/chat/{conversation.pk}/",
+        headers=[
+            (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
+            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
+        ],
+    )
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@pytest.fixture
+def chat(hana):
+    conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
+    queue.claim(conversation, hana)
+    return conversation, visitor_cookie(conversation), staff_cookie(hana)
+
+
+async def test_a_message_reaches_the_other_side_and_is_acknowledged(chat):
+    conversation, visitor_key, hana_key = chat
+    visitor, ok, _ = await connect(conversation, visitor_key)
+    counsellor, ok2, _ = await connect(conversation, hana_key)
+    assert ok and ok2
+    message_id = str(uuid.uuid4())
+    await visitor.send_json_to({"type": "message.send", "id": message_id, "body": "hallo"})
+    ack = await visitor.receive_json_from(timeout=5)
+    seen = await counsellor.receive_json_from(timeout=5)
+    echo = await visitor.receive_json_from(timeout=5)
+    assert ack == {"type": "ack", "id": message_id, "seq": 1}
+    assert seen["type"] == "message" and seen["body"] == "hallo" and seen["from"] == "visitor"
+    assert echo["seq"] == 1  # the sender also gets the stored message, for its other tabs
+    await visitor.disconnect()
+    await counsellor.disconnect()
+
+
+async def test_resume_replays_what_was_missed_exactly_once(chat):
+    conversation, visitor_key, hana_key = chat
+    counsellor, _, _ = await connect(conversation, hana_key)
+    for text in ("een", "twee", "drie"):
+        await counsellor.send_json_to(
+            {"type": "message.send", "id": str(uuid.uuid4()), "body": text}
+        )
+        await counsellor.receive_json_from(timeout=5)  # ack
+        await counsellor.receive_json_from(timeout=5)  # own message back
+    visitor, _, _ = await connect(conversation, visitor_key)
+    await visitor.send_json_to({"type": "resume", "after": 1})
+    frames = [await visitor.receive_json_from(timeout=5) for _ in range(3)]
+    assert [f.get("body") for f in frames[:2]] == ["twee", "drie"]
+    assert frames[2]["type"] == "resumed" and frames[2]["last_seq"] == 3
+    assert await visitor.receive_nothing(timeout=0.2)
+    await visitor.disconnect()
+    await counsellor.disconnect()
+
+
+async def test_a_resend_after_a_drop_is_stored_once(chat):
+    conversation, visitor_key, _ = chat
+    message_id = str(uuid.uuid4())
+    first, _, _ = await connect(conversation, visitor_key)
+    await first.send_json_to({"type": "message.send", "id": message_id, "body": "hoi"})
+    assert (await first.receive_json_from(timeout=5))["seq"] == 1
+    await first.disconnect()
+    second, _, _ = await connect(conversation, visitor_key)
+    await second.send_json_to({"type": "message.send", "id": message_id, "body": "hoi"})
+    assert await second.receive_json_from(timeout=5) == {"type": "ack", "id": message_id, "seq": 1}
+    await second.disconnect()
+    assert await database_sync_to_async(conversation.messages.count)() == 1
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("not json", "bad_json"),
+        ("[1, 2]", "bad_json"),
+        (json.dumps({"type": "shout"}), "unknown_type"),
+        (json.dumps({"type": "message.send", "id": "x", "body": "hoi"}), "invalid"),
+        (
+            json.dumps({"type": "message.send", "id": str(uuid.uuid4()), "body": "x" * 4001}),
+            "too_long",
+        ),
+        (json.dumps({"type": "message.send", "id": str(uuid.uuid4())}), "invalid"),
+    ],
+)
+async def test_bad_frames_get_an_error_frame_not_a_crash(chat, frame, code):
+    conversation, visitor_key, _ = chat
+    visitor, _, _ = await connect(conversation, visitor_key)
+    await visitor.send_to(text_data=frame)
+    reply = await visitor.receive_json_from(timeout=5)
+    assert reply["type"] == "error" and reply["code"] == code
+    await visitor.send_json_to({"type": "resume", "after": 0})
+    assert (await visitor.receive_json_from(timeout=5))["type"] == "resumed"  # still alive
+    await visitor.disconnect()
+
+
+async def test_messages_to_an_ended_conversation_are_refused(chat):
+    conversation, visitor_key, hana_key = chat
+    counsellor, _, _ = await connect(conversation, hana_key)
+    visitor, _, _ = await connect(conversation, visitor_key)
+    await counsellor.send_json_to({"type": "end"})
+    ended = await visitor.receive_json_from(timeout=5)
+    assert ended["type"] == "event" and ended["event"] == "ended"
+    await visitor.send_json_to({"type": "message.send", "id": str(uuid.uuid4()), "body": "?"})
+    reply = await visitor.receive_json_from(timeout=5)
+    assert reply["code"] == "ended"
+    await visitor.disconnect()
+    await counsellor.disconnect()
+
+
+@pytest.fixture
+def strangers(otto):
+    other = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
+    return visitor_cookie(other), staff_cookie(otto)
+
+
+async def test_only_participants_may_connect(chat, strangers):
+    conversation, _, _ = chat
+    for cookie in strangers:
+        _, ok, code = await connect(conversation, cookie)
+        assert not ok and code == 4403
+
+
+@pytest.fixture
+def unverified_hana(hana):
+    return log_in(Client(), hana, verified=False).session.session_key
+
+
+async def test_staff_without_a_second_factor_are_refused(chat, unverified_hana):
+    conversation, _, _ = chat
+    _, ok, code = await connect(conversation, unverified_hana)
+    assert not ok and code == 4403
+
+
+async def test_typing_shows_only_to_the_counsellor(chat):
+    conversation, visitor_key, hana_key = chat
+    visitor, _, _ = await connect(conversation, visitor_key)
+    counsellor, _, _ = await connect(conversation, hana_key)
+    await visitor.send_json_to({"type": "typing"})
+    assert await counsellor.receive_json_from(timeout=5) == {"type": "typing"}
+    await counsellor.send_json_to({"type": "typing"})
+    assert await visitor.receive_nothing(timeout=0.3)
+    await visitor.disconnect()
+    await counsellor.disconnect()
+
+
+async def test_a_flood_is_rate_limited(chat):
+    conversation, visitor_key, _ = chat
+    visitor, _, _ = await connect(conversation, visitor_key)
+    for _ in range(7):
+        await visitor.send_json_to({"type": "read", "seq": 0})
+    codes = []
+    while not await visitor.receive_nothing(timeout=0.3):
+        codes.append((await visitor.receive_json_from()).get("code"))
+    assert "rate_limited" in codes
+    await visitor.disconnect()
