@@ -1,5 +1,6 @@
 """Conversations and their messages: open, post, read back, end (the chat's domain)."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -65,9 +66,9 @@ def role_in(conversation, user, session=None):
         if conversation.client_id == user.pk:
             return Message.Sender.VISITOR
         return None
-    if session is not None and session.get("conversation_id") == str(conversation.pk):
-        if conversation.client_id is None:
-            return Message.Sender.VISITOR
+    in_session = session is not None and session.get("conversation_id") == str(conversation.pk)
+    if in_session and conversation.client_id is None:
+        return Message.Sender.VISITOR
     return None
 
 
@@ -131,3 +132,16 @@ def end_conversation(conversation, by):
         )
         events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
     return conversation
+
+
+def purge_expired(now=None):
+    """Hard-delete anonymous conversations CONVERSATION_RETENTION_DAYS after they ended,
+    and anonymous ones left open that long (their visitor's session is long gone).
+    Account conversations go with their account (accounts/retention.py)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.CONVERSATION_RETENTION_DAYS)
+    anonymous = Conversation.objects.filter(client__isnull=True)
+    ended = anonymous.filter(ended_at__lt=cutoff)
+    stale = anonymous.filter(ended_at__isnull=True, created_at__lt=cutoff)
+    deleted = ended.delete()[0] + stale.delete()[0]
+    return deleted

@@ -470,7 +470,8 @@ COUNSELLOR_CAPACITY = envint("HOC_COUNSELLOR_CAPACITY", 3)
 
 # Retention (security brief B8). The privacy statement renders these numbers, and a test
 # checks that it does; the purge commands run from the scheduler.
-CONVERSATION_RETENTION_DAYS = envint("HOC_CONVERSATION_RETENTION_DAYS", 90)
+# Anonymous conversations: days after they end. Account conversations stay with the account.
+CONVERSATION_RETENTION_DAYS = envint("HOC_CONVERSATION_RETENTION_DAYS", 30)
 UNUSED_ACCOUNT_RETENTION_HOURS = envint("HOC_UNUSED_ACCOUNT_RETENTION_HOURS", 24)
 INACTIVE_ACCOUNT_RETENTION_DAYS = envint("HOC_INACTIVE_ACCOUNT_RETENTION_DAYS", 365)
 SIGNUP_RETENTION_DAYS = envint("HOC_SIGNUP_RETENTION_DAYS", 30)

@@ -37,18 +37,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url(django_db_setup, django_db_blocker, tmp_path_factory):
-    """http://127.0.0.1:PORT of `python -m hoc.serve`, sharing the test database."""
-    port = free_port()
+def start_daphne(port, log_path, **extra_env):
+    """`python -m hoc.serve` on `port`, sharing the test database; waits until it listens."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "HOC_SECRET_KEY": settings.SECRET_KEY,  # so it can read sessions the tests create
         "HOC_EXIT_URL": EXIT_URL,
+        **extra_env,
     }
-    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    with log.open("w") as out:
+    with open(log_path, "w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "hoc.serve", "--port", str(port)],
             cwd=ROOT,
@@ -60,15 +58,26 @@ def server_url(django_db_setup, django_db_blocker, tmp_path_factory):
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"Daphne did not start:\n{log.read_text()}")
+                pytest.fail(f"Daphne did not start:\n{Path(log_path).read_text()}")
             time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
+
+
+def stop_daphne(process):
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server_url(django_db_setup, django_db_blocker, tmp_path_factory):
+    """http://127.0.0.1:PORT of `python -m hoc.serve`, sharing the test database."""
+    port = free_port()
+    process = start_daphne(port, tmp_path_factory.mktemp("daphne") / "daphne.log")
+    yield f"http://127.0.0.1:{port}"
+    stop_daphne(process)
 
 
 @pytest.fixture(scope="session")
