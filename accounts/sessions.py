@@ -5,8 +5,11 @@ clock starts at log-in; activity is written back at most once a minute, so a bus
 does not turn into a database write per request.
 """
 
+import hashlib
 import time
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib.auth import logout
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -52,8 +55,23 @@ def touch_last_seen(user):
         user.last_seen_at = hour
 
 
+def socket_group(session_key):
+    """The channel-layer group of every socket opened with this session (R-B4)."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def close_sockets(session_key):
+    """Tell every socket of this session to close: on log-out, quick exit and deletion."""
+    if session_key:
+        async_to_sync(get_channel_layer().group_send)(
+            socket_group(session_key), {"type": "session.ended"}
+        )
+
+
 def end_all_sessions(user):
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        close_sockets(key)
     Session.objects.filter(session_key__in=keys).delete()
     LoginSession.objects.filter(user=user).delete()
 
@@ -69,6 +87,7 @@ class SessionLifetimeMiddleware:
         if user is not None and user.is_authenticated:
             now = time.time()
             if is_expired(request.session, user, now):
+                close_sockets(request.session.session_key)
                 logout(request)
                 request.session_expired = True
             elif now - request.session[SEEN] > TOUCH_EVERY_SECONDS:

@@ -36,6 +36,7 @@ def locked_out(request, original_response=None, credentials=None):
 
 def leave_site(request):
     """End everything and send the browser to the neutral site, as quick exit does."""
+    sessions.close_sockets(request.session.session_key)
     logout(request)
     response = render(request, "hoc/exit.html")
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
@@ -142,6 +143,7 @@ def delete_account(request):
 
 @require_POST
 def client_logout(request):
+    sessions.close_sockets(request.session.session_key)
     logout(request)
     return redirect("home")
 
@@ -234,5 +236,6 @@ def staff_home(request):
 
 @require_POST
 def staff_logout(request):
+    sessions.close_sockets(request.session.session_key)
     logout(request)
     return redirect("staff-login")

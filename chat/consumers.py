@@ -71,13 +71,20 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.group = conversation.group_name
+        self.session_group = sessions.socket_group(self.session.session_key or "")
         self.window = (time.monotonic(), 0)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(self.session_group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(self.session_group, self.channel_name)
+
+    async def session_ended(self, message):
+        """Log-out, quick exit or account deletion in this session: close at once."""
+        await self.close(code=CLOSE_SESSION_ENDED)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:

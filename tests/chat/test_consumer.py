@@ -184,3 +184,26 @@ async def test_a_flood_is_rate_limited(chat):
         codes.append((await visitor.receive_json_from()).get("code"))
     assert "rate_limited" in codes
     await visitor.disconnect()
+
+
+async def test_quick_exit_closes_the_visitors_socket(chat):
+    conversation, visitor_key, _ = chat
+    visitor, ok, _ = await connect(conversation, visitor_key)
+    assert ok
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = visitor_key
+    await database_sync_to_async(browser.post)("/snel-weg/")
+    closed = await visitor.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+    _, ok, code = await connect(conversation, visitor_key)  # the old cookie is worthless
+    assert not ok and code == 4403
+
+
+async def test_logging_out_closes_a_counsellors_socket(chat):
+    conversation, _, hana_key = chat
+    counsellor, ok, _ = await connect(conversation, hana_key)
+    assert ok
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = hana_key
+    await database_sync_to_async(browser.post)("/medewerkers/uitloggen/")
+    assert await counsellor.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
