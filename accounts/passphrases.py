@@ -84,3 +84,21 @@ def hash_passphrase(passphrase):
 def appears_in(text, passphrase):
     """Does `text` contain the passphrase (so a client can be warned before sending it)?"""
     return bool(passphrase) and normalize(passphrase) in normalize(text)
+
+
+def contains_passphrase_of(user, text):
+    """Does `text` hold this client's passphrase? (Warn before it is sent, R-A5.)
+
+    Only runs of seven list words are hashed, so ordinary messages cost nothing.
+    """
+    if not getattr(user, "passphrase_hash", None):
+        return False
+    words = normalize(text).split()
+    known = set(word_list())
+    for start in range(len(words) - WORDS + 1):
+        window = words[start : start + WORDS]
+        if all(word in known for word in window) and hmac.compare_digest(
+            hash_passphrase(" ".join(window)), user.passphrase_hash
+        ):
+            return True
+    return False

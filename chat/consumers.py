@@ -114,6 +114,12 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             await self.error("ended", "This conversation has ended.", content)
         except conversations.MessageTooLong:
             await self.error("too_long", "A message holds at most 4,000 characters.", content)
+        except conversations.PassphraseInMessage:
+            await self.error(
+                "passphrase",
+                "This message holds your passphrase, so it was not sent. Keep it to yourself.",
+                content,
+            )
         except (conversations.EmptyMessage, ValueError, TypeError):
             await self.error("invalid", "This frame is missing or has a wrong field.", content)
 

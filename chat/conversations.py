@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import passphrases
 from accounts.models import User
 from chat import consent, events
 from chat.models import Conversation, Message
@@ -23,6 +24,10 @@ class MessageTooLong(Exception):
 
 class EmptyMessage(Exception):
     pass
+
+
+class PassphraseInMessage(Exception):
+    """The client is about to send their own passphrase: it is not sent (R-A5)."""
 
 
 def open_conversation(*, for_whom, minor, in_danger, topic="", client=None):
@@ -80,6 +85,8 @@ def post_message(conversation, sender, body, client_id, author=None):
         raise EmptyMessage
     if len(body) > settings.MESSAGE_MAX_CHARS:
         raise MessageTooLong
+    if sender == Message.Sender.VISITOR and passphrases.contains_passphrase_of(author, body):
+        raise PassphraseInMessage
     client_id = uuid.UUID(str(client_id))
     existing = Message.objects.filter(conversation=conversation, client_id=client_id).first()
     if existing is not None:

@@ -96,3 +96,23 @@ def test_a_first_conversation_marks_the_account_as_used(db, robin):
     open_one(client=robin)
     robin.refresh_from_db()
     assert robin.first_conversation_at is not None
+
+
+def test_a_client_typing_their_passphrase_is_stopped(db, settings):
+    from accounts import passphrases
+
+    settings.PASSPHRASE_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+    from accounts.models import User
+
+    phrase = passphrases.generate()
+    client = User.objects.create(
+        username="c", role="client", passphrase_hash=passphrases.hash_passphrase(phrase)
+    )
+    conversation = open_one(client=client)
+    with pytest.raises(conversations.PassphraseInMessage):
+        conversations.post_message(
+            conversation, "visitor", f"mijn zin is {phrase.upper()} toch?", uuid.uuid4(), client
+        )
+    other = passphrases.generate()
+    conversations.post_message(conversation, "visitor", f"niet: {other}", uuid.uuid4(), client)
+    assert conversation.messages.count() == 1
