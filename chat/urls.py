@@ -2,6 +2,15 @@ from django.urls import path
 
 from chat import views
 
+# One address for every step of the visitor's chat: it ends up in the browser history.
 urlpatterns = [
     path("", views.start, name="chat"),
+]
+
+counsel_urlpatterns = [
+    path("wachtrij/", views.counsel_queue, name="counsel-queue"),
+    path(
+        "gesprek/<uuid:conversation_id>/", views.counsel_conversation, name="counsel-conversation"
+    ),
+    path("gesprek/<uuid:conversation_id>/aannemen/", views.counsel_claim, name="counsel-claim"),
 ]

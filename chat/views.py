@@ -1,10 +1,123 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+"""The chat's pages: the visitor's one constant URL, and the counsellor's queue and chats."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.decorators import role_required
+from chat import conversations, queue
+from chat.forms import IntakeForm
+from chat.models import Conversation
 from chat.schedule import chat_status
+
+SESSION_KEY = "conversation_id"
+
+
+def session_conversation(request):
+    """The conversation this browser session takes part in, or None."""
+    conversation_id = request.session.get(SESSION_KEY)
+    if conversation_id is None:
+        return None
+    try:
+        return conversations.get_conversation_for(request.user, conversation_id, request.session)
+    except PermissionDenied:
+        # Logged in or out since, or the conversation is gone: start afresh.
+        del request.session[SESSION_KEY]
+        return None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def start(request):
+    """Every step of the visitor's chat on /chat/, so the browser history shows one neutral
+    address: closed, the intake, the conversation, and its end."""
+    conversation = session_conversation(request)
+    if conversation is not None and conversation.is_open:
+        if request.method == "POST":
+            return redirect("chat")
+        context = {"conversation": conversation, "max_chars": settings.MESSAGE_MAX_CHARS}
+        return render(request, "chat/conversation.html", context)
+    if conversation is not None:
+        # The end is shown once; then the session lets go, so nothing links it to the chat.
+        del request.session[SESSION_KEY]
+        return render(request, "chat/ended.html")
+    status = chat_status()
+    if not status.is_open:
+        return render(request, "chat/start.html", {"status": status})
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        if user.is_authenticated and user.is_staff_member:
+            raise PermissionDenied  # staff chat from the queue, not as visitors
+        conversation = conversations.open_conversation(
+            for_whom=form.cleaned_data["for_whom"],
+            minor=form.cleaned_data["minor"],
+            in_danger=form.cleaned_data["in_danger"],
+            topic=form.cleaned_data["topic"],
+            client=user if user.is_authenticated and user.is_client else None,
+        )
+        request.session[SESSION_KEY] = str(conversation.pk)
+        return redirect("chat")
+    return render(request, "chat/intake.html", {"form": form, "status": status})
+
+
+# --- Counsellors ----------------------------------------------------------------------
 
 
 @require_safe
-def start(request):
-    """Where every "chat with us" button leads: open or closed, and what else can help."""
-    return render(request, "chat/start.html", {"status": chat_status()})
+@role_required()
+def counsel_queue(request):
+    context = {
+        "waiting": queue.waiting(),
+        "mine": Conversation.objects.active_for(request.user).order_by("claimed_at"),
+    }
+    return render(request, "chat/counsel_queue.html", context)
+
+
+@require_POST
+@role_required()
+def counsel_claim(request, conversation_id):
+    conversation = get_object_or_404(Conversation, pk=conversation_id)
+    try:
+        queue.claim(conversation, request.user)
+    except queue.AlreadyClaimed:
+        conversation.refresh_from_db()
+        if conversation.counsellor_id == request.user.pk and conversation.is_open:
+            # A double click: the first one already took it.
+            return redirect("counsel-conversation", conversation_id=conversation.pk)
+        messages.error(request, _("Dit gesprek is al aangenomen, of de bezoeker is weggegaan."))
+        return redirect("counsel-queue")
+    except queue.AtCapacity:
+        messages.error(
+            request,
+            _("Je hebt al %(count)s gesprekken tegelijk. Rond eerst een gesprek af.")
+            % {"count": settings.COUNSELLOR_CAPACITY},
+        )
+        return redirect("counsel-queue")
+    return redirect("counsel-conversation", conversation_id=conversation.pk)
+
+
+@require_safe
+@role_required()
+def counsel_conversation(request, conversation_id):
+    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    earlier = Conversation.objects.none()
+    if conversation.client_id is not None:
+        earlier = (
+            Conversation.objects.filter(
+                client_id=conversation.client_id, state=Conversation.State.ENDED
+            )
+            .exclude(pk=conversation.pk)
+            .order_by("-created_at")
+        )
+    return render(
+        request,
+        "chat/counsel_conversation.html",
+        {
+            "conversation": conversation,
+            "earlier": earlier,
+            "max_chars": settings.MESSAGE_MAX_CHARS,
+        },
+    )

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.admin_site import StaffAdminSite
 from accounts.urls import client_urlpatterns, staff_urlpatterns
+from chat.urls import counsel_urlpatterns
 from hoc import views
 
 # The admin sits behind the staff log-in with TOTP (django-otp's documented way to swap it).
@@ -14,6 +15,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("beheer/", admin.site.urls),
     path("medewerkers/", include(staff_urlpatterns)),
+    path("medewerkers/", include(counsel_urlpatterns)),
 ]
 
 # Dutch at /, English under /en/: the language lives in the URL, not in a cookie. Paths

@@ -20,6 +20,35 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items):
+    """Run the serialized_rollback tests (the browser tests) first among the transactional.
+
+    pytest-django has already put the tests in Django's order, and this hook runs after it.
+    A transactional test without serialized_rollback ends with a flush that recreates the
+    content types under new ids; a serialized_rollback test after it then fails to load its
+    saved rows (UNIQUE constraint on django_content_type).
+    """
+
+    def marker_says(item, key):
+        marker = item.get_closest_marker("django_db")
+        return marker is not None and marker.kwargs.get(key, False)
+
+    first = next(
+        (
+            index
+            for index, item in enumerate(items)
+            if marker_says(item, "transaction")
+            or "transactional_db" in getattr(item, "fixturenames", ())
+        ),
+        None,
+    )
+    if first is not None:
+        tail = items[first:]
+        serialized = [item for item in tail if marker_says(item, "serialized_rollback")]
+        moved = set(serialized)
+        items[first:] = serialized + [item for item in tail if item not in moved]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Argon2 is the production hasher (tested in tests/hoc/test_settings.py); tests that

@@ -15,6 +15,7 @@ from hoc.asgi import application
         [(b"host", b"127.0.0.1")],  # no Origin at all
     ],
 )
+@pytest.mark.django_db
 async def test_sockets_from_other_origins_are_refused(headers):
     communicator = WebsocketCommunicator(application, "/ws/anything/", headers=headers)
     connected, _ = await communicator.connect()

@@ -1,0 +1,198 @@
+"""The chat's pages: the visitor's steps on /chat/, the counsellor's queue and conversation."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from chat import consent, conversations, queue
+from chat.models import Conversation, OpeningHours
+from tests.conftest import log_in
+
+INTAKE = {
+    "for_whom": "self",
+    "minor": "no",
+    "in_danger": "no",
+    "topic": "mijn broer",
+    "consent": "on",
+}
+
+
+@pytest.fixture
+def chat_open(db):
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            weekday=weekday, opens=datetime.time(0), closes=datetime.time(0)
+        )
+
+
+def waiting(**intake):
+    return conversations.open_conversation(
+        **{"for_whom": "self", "minor": "no", "in_danger": False, **intake}
+    )
+
+
+def test_the_intake_refuses_without_consent(client, chat_open):
+    response = client.post("/chat/", {**INTAKE, "consent": ""})
+    assert response.status_code == 200
+    assert "Zonder je toestemming kunnen we niet met je chatten." in response.content.decode()
+    assert not Conversation.objects.exists()
+    assert "conversation_id" not in client.session
+
+
+def test_the_intake_shows_the_consent_text_and_asks_for_a_token(client, chat_open):
+    html = client.get("/chat/").content.decode()
+    assert str(consent.TEXT) in html
+    assert "csrfmiddlewaretoken" in html
+    assert "data-danger-alert" in html and "bel eerst 112" in html
+
+
+def test_the_intake_opens_a_conversation_and_keeps_it_in_the_session(client, chat_open):
+    response = client.post("/chat/", {**INTAKE, "in_danger": "yes"})
+    assert response.status_code == 302 and response.url == "/chat/"
+    conversation = Conversation.objects.get()
+    assert conversation.consent_version == consent.VERSION
+    assert conversation.state == Conversation.State.WAITING
+    assert conversation.in_danger and conversation.topic == "mijn broer"
+    assert conversation.client is None
+    assert client.session["conversation_id"] == str(conversation.pk)
+
+
+def test_the_chat_then_shows_on_the_same_url(client, chat_open):
+    client.post("/chat/", INTAKE)
+    conversation = Conversation.objects.get()
+    response = client.get("/chat/")
+    html = response.content.decode()
+    assert f'data-conversation="{conversation.pk}"' in html
+    assert 'data-role="visitor"' in html
+    assert 'id="message-template"' in html and 'aria-live="polite"' in html
+    assert "<title>Chat</title>" in html
+    assert "csrfmiddlewaretoken" not in html
+
+
+def test_a_second_intake_post_does_not_open_a_second_conversation(client, chat_open):
+    client.post("/chat/", INTAKE)
+    response = client.post("/chat/", INTAKE)
+    assert response.status_code == 302 and response.url == "/chat/"
+    assert Conversation.objects.count() == 1
+
+
+def test_a_logged_in_client_gets_the_conversation_on_their_account(client, chat_open, robin):
+    log_in(client, robin)
+    client.post("/chat/", INTAKE)
+    conversation = Conversation.objects.get()
+    assert conversation.client == robin
+    assert f'data-conversation="{conversation.pk}"' in client.get("/chat/").content.decode()
+
+
+def test_the_closed_chat_shows_the_closed_page_and_opens_nothing(client, db):
+    assert not OpeningHours.objects.exists()
+    html = client.get("/chat/").content.decode()
+    assert "De chat is nu gesloten." in html and "0800-2000" in html
+    assert "<form" not in html.split('id="main"')[1]
+    client.post("/chat/", INTAKE)
+    assert not Conversation.objects.exists()
+
+
+def test_an_ended_chat_shows_the_closing_page_once(client, chat_open, hana):
+    client.post("/chat/", INTAKE)
+    conversation = Conversation.objects.get()
+    queue.claim(conversation, hana)
+    conversations.end_conversation(conversation, by="counsellor")
+    html = client.get("/chat/").content.decode()
+    assert "Het gesprek is afgelopen" in html and "0800-2000" in html
+    assert "Met een account" in html
+    assert "conversation_id" not in client.session
+    assert "csrfmiddlewaretoken" in client.get("/chat/").content.decode()  # a new intake
+
+
+def test_the_queue_lists_someone_in_danger_first(client, hana):
+    calm = waiting(topic="rustig")
+    urgent = waiting(in_danger=True, minor="yes")
+    html = log_in(client, hana).get("/medewerkers/wachtrij/").content.decode()
+    assert html.index(str(urgent.pk)) < html.index(str(calm.pk))
+    assert "Direct gevaar" in html and "Jonger dan 18" in html and "rustig" in html
+
+
+def test_claiming_takes_the_counsellor_to_the_conversation(client, hana):
+    conversation = waiting()
+    response = log_in(client, hana).post(f"/medewerkers/gesprek/{conversation.pk}/aannemen/")
+    assert response.status_code == 302
+    assert response.url == f"/medewerkers/gesprek/{conversation.pk}/"
+    html = client.get(response.url).content.decode()
+    assert 'data-role="counsellor"' in html and "Anonieme bezoeker" in html
+    assert client.get("/medewerkers/wachtrij/").content.decode().count(str(conversation.pk)) >= 1
+
+
+def test_claiming_what_a_colleague_took_gives_a_message(client, hana, otto):
+    conversation = waiting()
+    queue.claim(conversation, hana)
+    response = log_in(client, otto).post(
+        f"/medewerkers/gesprek/{conversation.pk}/aannemen/", follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/medewerkers/wachtrij/"
+    assert "al aangenomen" in response.content.decode()
+
+
+def test_a_double_click_on_claim_lands_in_the_conversation(client, hana):
+    conversation = waiting()
+    log_in(client, hana)
+    client.post(f"/medewerkers/gesprek/{conversation.pk}/aannemen/")
+    response = client.post(f"/medewerkers/gesprek/{conversation.pk}/aannemen/")
+    assert response.url == f"/medewerkers/gesprek/{conversation.pk}/"
+
+
+def test_a_full_counsellor_is_told_so(client, hana, settings):
+    settings.COUNSELLOR_CAPACITY = 1
+    queue.claim(waiting(), hana)
+    conversation = waiting()
+    response = log_in(client, hana).post(
+        f"/medewerkers/gesprek/{conversation.pk}/aannemen/", follow=True
+    )
+    assert "Rond eerst een gesprek af." in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.state == Conversation.State.WAITING
+
+
+def test_a_counsellor_cannot_open_someone_elses_conversation(client, hana, otto):
+    conversation = waiting()
+    queue.claim(conversation, hana)
+    response = log_in(client, otto).get(f"/medewerkers/gesprek/{conversation.pk}/")
+    assert response.status_code == 403
+
+
+def test_the_conversation_page_shows_the_intake_and_earlier_chats(client, hana, robin):
+    robin.display_label = "Blauwe Reiger"
+    robin.save()
+    earlier = waiting(client=robin)
+    queue.claim(earlier, hana)
+    conversations.end_conversation(earlier, by="counsellor")
+    conversation = waiting(client=robin, minor="yes", topic="thuis")
+    queue.claim(conversation, hana)
+    html = log_in(client, hana).get(f"/medewerkers/gesprek/{conversation.pk}/").content.decode()
+    assert "Gesprek met Blauwe Reiger" in html and "Anonieme bezoeker" not in html
+    assert "thuis" in html and "Eerdere gesprekken" in html
+    assert f"/medewerkers/gesprek/{earlier.pk}/" in html
+
+
+def test_staff_without_a_second_factor_are_sent_to_it(client, hana):
+    conversation = waiting()
+    log_in(client, hana, verified=False)
+    for response in (
+        client.get("/medewerkers/wachtrij/"),
+        client.get(f"/medewerkers/gesprek/{conversation.pk}/"),
+        client.post(f"/medewerkers/gesprek/{conversation.pk}/aannemen/"),
+    ):
+        assert response.status_code == 302 and response.url == "/medewerkers/code/"
+    conversation.refresh_from_db()
+    assert conversation.state == Conversation.State.WAITING
+
+
+def test_visitors_are_sent_to_the_staff_log_in(db):
+    response = Client().get("/medewerkers/wachtrij/")
+    assert response.status_code == 302 and response.url.startswith("/medewerkers/inloggen/")
+
+
+def test_the_staff_home_links_the_queue(client, hana):
+    assert "/medewerkers/wachtrij/" in log_in(client, hana).get("/medewerkers/").content.decode()
