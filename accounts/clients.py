@@ -13,6 +13,8 @@ from accounts import labels, passphrases, sessions
 from accounts.models import User
 
 PENDING_KEY = "pending_passphrase_hash"
+# Where to go once a new account exists (another app sets it, e.g. to save a conversation).
+AFTER_CREATION_KEY = "after_account_created"
 
 
 class PassphraseMismatch(Exception):

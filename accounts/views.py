@@ -70,6 +70,9 @@ def confirm_account(request):
         else:
             login(request, user, backend="accounts.backends.PassphraseBackend")
             sessions.start(request, user)
+            after = request.session.pop(clients.AFTER_CREATION_KEY, "")
+            if url_has_allowed_host_and_scheme(after, {request.get_host()}, request.is_secure()):
+                return redirect(after)
             return redirect("client-home")
     return failed(request, "accounts/confirm_failed.html", form)
 

@@ -5,6 +5,10 @@ from chat import views
 # One address for every step of the visitor's chat: it ends up in the browser history.
 urlpatterns = [
     path("", views.start, name="chat"),
+    path("bewaren/", views.save_conversation, name="chat-save"),
+    path("bewaard/", views.conversation_saved, name="chat-saved"),
+    path("eerder/", views.history, name="chat-history"),
+    path("eerder/<uuid:conversation_id>/", views.history_conversation, name="chat-history-item"),
 ]
 
 counsel_urlpatterns = [

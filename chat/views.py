@@ -4,16 +4,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import role_required
+from accounts import clients
+from accounts.decorators import client_required, role_required
 from chat import conversations, queue
 from chat.forms import IntakeForm
 from chat.models import Conversation
 from chat.schedule import chat_status
 
 SESSION_KEY = "conversation_id"
+SAVEABLE_KEY = "saveable_conversation_id"
 
 
 def session_conversation(request):
@@ -40,9 +43,13 @@ def start(request):
         context = {"conversation": conversation, "max_chars": settings.MESSAGE_MAX_CHARS}
         return render(request, "chat/conversation.html", context)
     if conversation is not None:
-        # The end is shown once; then the session lets go, so nothing links it to the chat.
+        # The end is shown once; then the session lets go, so nothing links it to the chat,
+        # except that an anonymous visitor may still save it under a new account.
         del request.session[SESSION_KEY]
-        return render(request, "chat/ended.html")
+        can_save = conversation.client_id is None
+        if can_save:
+            request.session[SAVEABLE_KEY] = str(conversation.pk)
+        return render(request, "chat/ended.html", {"can_save": can_save})
     status = chat_status()
     if not status.is_open:
         return render(request, "chat/start.html", {"status": status})
@@ -61,6 +68,40 @@ def start(request):
         request.session[SESSION_KEY] = str(conversation.pk)
         return redirect("chat")
     return render(request, "chat/intake.html", {"form": form, "status": status})
+
+
+@require_POST
+def save_conversation(request):
+    """ "Bewaar dit gesprek": make an account first, then the conversation moves into it."""
+    if request.session.get(SAVEABLE_KEY) is None:
+        return redirect("chat")
+    request.session[clients.AFTER_CREATION_KEY] = reverse("chat-saved")
+    return redirect("client-new")
+
+
+@require_safe
+@client_required
+def conversation_saved(request):
+    conversation_id = request.session.pop(SAVEABLE_KEY, None)
+    saved = conversation_id is not None and conversations.attach_to_client(
+        conversation_id, request.user
+    )
+    return render(request, "chat/saved.html", {"saved": saved})
+
+
+@require_safe
+@client_required
+def history(request):
+    context = {"conversations": conversations.conversations_of(request.user)}
+    return render(request, "chat/history.html", context)
+
+
+@require_safe
+@client_required
+def history_conversation(request, conversation_id):
+    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    context = {"conversation": conversation, "messages": conversation.messages.all()}
+    return render(request, "chat/history_conversation.html", context)
 
 
 # --- Counsellors ----------------------------------------------------------------------
