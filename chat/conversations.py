@@ -30,7 +30,7 @@ class PassphraseInMessage(Exception):
     """The client is about to send their own passphrase: it is not sent (R-A5)."""
 
 
-def open_conversation(*, for_whom, minor, in_danger, topic="", client=None):
+def open_conversation(*, for_whom, minor, in_danger, topic="", client=None, left_message=False):
     """Start a conversation in the queue. The caller must have shown the consent text."""
     with transaction.atomic():
         conversation = Conversation.objects.create(
@@ -39,12 +39,41 @@ def open_conversation(*, for_whom, minor, in_danger, topic="", client=None):
             in_danger=in_danger,
             topic=topic,
             client=client,
+            left_message=left_message,
             consent_version=consent.VERSION,
         )
         if client is not None and client.first_conversation_at is None:
             User.objects.filter(pk=client.pk).update(first_conversation_at=timezone.now())
         events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
     return conversation
+
+
+def leave_message(client, body):
+    """A client with an account leaves a message while the chat is closed; a counsellor
+    answers it later and the client reads the answer after logging in."""
+    if not client.is_client:
+        raise PermissionDenied
+    with transaction.atomic():
+        conversation = open_conversation(
+            for_whom=Conversation.ForWhom.SELF,
+            minor=Conversation.Minor.UNSAID,
+            in_danger=False,
+            client=client,
+            left_message=True,
+        )
+        post_message(conversation, Message.Sender.VISITOR, body, uuid.uuid4(), author=client)
+    return conversation
+
+
+def answered_messages(client):
+    """The client's left messages that a counsellor has answered."""
+    return (
+        Conversation.objects.filter(
+            client=client, left_message=True, messages__sender=Message.Sender.COUNSELLOR
+        )
+        .distinct()
+        .order_by("-created_at")
+    )
 
 
 def get_conversation_for(user, conversation_id, session=None):

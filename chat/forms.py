@@ -46,3 +46,14 @@ class IntakeForm(forms.Form):
         label=consent.TEXT,
         error_messages={"required": _("Zonder je toestemming kunnen we niet met je chatten.")},
     )
+
+
+class LeaveMessageForm(forms.Form):
+    """A message a client with an account leaves while the chat is closed."""
+
+    body = forms.CharField(
+        label=_("Je bericht"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
+    )
+    consent = forms.BooleanField(label=consent.TEXT, required=True)

@@ -62,8 +62,14 @@ class ConversationQuerySet(models.QuerySet):
     def waiting(self):
         """The queue: in danger first, then minors, then the longest waiting."""
         minor_first = models.Case(models.When(minor=Conversation.Minor.YES, then=0), default=1)
-        return self.filter(state=Conversation.State.WAITING).order_by(
+        return self.filter(state=Conversation.State.WAITING, left_message=False).order_by(
             "-in_danger", minor_first, "created_at"
+        )
+
+    def messages_left(self):
+        """Messages clients with an account left while the chat was closed, oldest first."""
+        return self.filter(state=Conversation.State.WAITING, left_message=True).order_by(
+            "created_at"
         )
 
     def active_for(self, counsellor):
@@ -104,6 +110,8 @@ class Conversation(models.Model):
     for_whom = models.CharField(max_length=12, choices=ForWhom.choices)
     minor = models.CharField(max_length=6, choices=Minor.choices)
     in_danger = models.BooleanField(default=False)
+    # Left while the chat was closed, by a client with an account, to be answered later.
+    left_message = models.BooleanField(default=False)
     topic = EncryptedTextField(blank=True, default="")
     consent_version = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,6 +9,11 @@ urlpatterns = [
     path("bewaard/", views.conversation_saved, name="chat-saved"),
     path("eerder/", views.history, name="chat-history"),
     path("eerder/<uuid:conversation_id>/", views.history_conversation, name="chat-history-item"),
+    path(
+        "eerder/<uuid:conversation_id>/bestand/",
+        views.history_download,
+        name="chat-history-download",
+    ),
 ]
 
 counsel_urlpatterns = [

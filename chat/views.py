@@ -3,15 +3,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import clients
 from accounts.decorators import client_required, role_required
 from chat import conversations, queue
-from chat.forms import IntakeForm
+from chat.forms import IntakeForm, LeaveMessageForm
 from chat.models import Conversation
 from chat.schedule import chat_status
 
@@ -52,7 +55,7 @@ def start(request):
         return render(request, "chat/ended.html", {"can_save": can_save})
     status = chat_status()
     if not status.is_open:
-        return render(request, "chat/start.html", {"status": status})
+        return closed(request, status)
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -68,6 +71,17 @@ def start(request):
         request.session[SESSION_KEY] = str(conversation.pk)
         return redirect("chat")
     return render(request, "chat/intake.html", {"form": form, "status": status})
+
+
+def closed(request, status):
+    """The chat is closed: alternatives for everyone, and a message to leave for clients."""
+    user = request.user
+    can_leave = user.is_authenticated and user.is_client
+    form = LeaveMessageForm(request.POST or None) if can_leave else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        conversations.leave_message(user, form.cleaned_data["body"])
+        return render(request, "chat/message_left.html")
+    return render(request, "chat/start.html", {"status": status, "form": form})
 
 
 @require_POST
@@ -92,7 +106,10 @@ def conversation_saved(request):
 @require_safe
 @client_required
 def history(request):
-    context = {"conversations": conversations.conversations_of(request.user)}
+    context = {
+        "conversations": conversations.conversations_of(request.user),
+        "answered": conversations.answered_messages(request.user),
+    }
     return render(request, "chat/history.html", context)
 
 
@@ -104,6 +121,21 @@ def history_conversation(request, conversation_id):
     return render(request, "chat/history_conversation.html", context)
 
 
+@require_safe
+@client_required
+def history_download(request, conversation_id):
+    """The conversation as a text file, for the client to keep (R-H3)."""
+    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    speaker = {"visitor": _("Jij"), "counsellor": _("Hulpverlener"), "system": "HOC"}
+    lines = [_("Gesprek van %(day)s") % {"day": date_format(conversation.created_at, "j F Y")}]
+    for message in conversation.messages.all():
+        when = time_format(timezone.localtime(message.created_at), "H:i")
+        lines += ["", f"{speaker[message.sender]} ({when}):", message.body]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="gesprek.txt"'
+    return response
+
+
 # --- Counsellors ----------------------------------------------------------------------
 
 
@@ -112,6 +144,7 @@ def history_conversation(request, conversation_id):
 def counsel_queue(request):
     context = {
         "waiting": queue.waiting(),
+        "left": Conversation.objects.messages_left(),
         "mine": Conversation.objects.active_for(request.user).order_by("claimed_at"),
     }
     return render(request, "chat/counsel_queue.html", context)

@@ -54,3 +54,16 @@ def test_clients_read_only_their_own_conversations(db, robin):
     client = log_in(Client(), robin)
     assert client.get(f"/chat/eerder/{theirs.pk}/").status_code == 403
     assert str(theirs.pk) not in client.get("/chat/eerder/").content.decode()
+
+
+def test_clients_can_download_their_conversation(db, robin):
+    from tests.conftest import log_in
+
+    conversation = conversations.open_conversation(
+        for_whom="self", minor="no", in_danger=False, client=robin
+    )
+    conversations.post_message(conversation, "visitor", "eerste regel", uuid.uuid4(), robin)
+    response = log_in(Client(), robin).get(f"/chat/eerder/{conversation.pk}/bestand/")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="gesprek.txt"'
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "eerste regel" in response.content.decode()
