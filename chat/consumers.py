@@ -14,7 +14,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 
 from accounts import sessions, staff
-from chat import conversations, queue
+from chat import conversations, events, queue
 from chat.models import Message
 
 CLOSE_NOT_ALLOWED = 4403
@@ -192,3 +192,42 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if event.get("type") == "read" and event.get("by") == self.role:
             return
         await self.send_json(event)
+
+
+def _authorise_staff(user, session):
+    if not user.is_authenticated or not user.is_staff_member:
+        raise PermissionDenied
+    if sessions.is_expired(session, user) or not staff.is_verified_session(user, session):
+        raise PermissionDenied
+
+
+class QueueConsumer(AsyncJsonWebsocketConsumer):
+    """Tells counsellors' queue pages the moment the queue changes; the page then fetches
+    the list itself, so nothing about a conversation travels over this socket."""
+
+    async def connect(self):
+        user, session = self.scope["user"], self.scope["session"]
+        try:
+            await database_sync_to_async(_authorise_staff)(user, session)
+        except PermissionDenied:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.session_group = sessions.socket_group(session.session_key or "")
+        await self.channel_layer.group_add(events.QUEUE_GROUP, self.channel_name)
+        await self.channel_layer.group_add(self.session_group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if hasattr(self, "session_group"):
+            await self.channel_layer.group_discard(events.QUEUE_GROUP, self.channel_name)
+            await self.channel_layer.group_discard(self.session_group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        await self.send_json({"type": "error", "code": "unknown_type", "message": "Listen only."})
+
+    async def broadcast(self, message):
+        if message["event"].get("type") == "queue.changed":
+            await self.send_json({"type": "queue.changed"})
+
+    async def session_ended(self, message):
+        await self.close(code=CLOSE_SESSION_ENDED)

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from chat.consumers import ConversationConsumer
+from chat.consumers import ConversationConsumer, QueueConsumer
 
 websocket_urlpatterns = [
     path("ws/chat/<uuid:conversation_id>/", ConversationConsumer.as_asgi()),
+    path("ws/queue/", QueueConsumer.as_asgi()),
 ]

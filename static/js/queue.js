@@ -1,7 +1,9 @@
-// The counsellor's queue, kept fresh by fetching this same page every 10 seconds and
-// swapping in its list. A plain first version: the live queue over a socket comes later.
+// The counsellor's queue. A socket says the moment the queue changes (a visitor joins,
+// someone takes or leaves a chat); the page then fetches itself and swaps in the list.
+// The socket carries no conversation data. A slow timer stays as a safety net for when
+// the socket is down.
 
-const REFRESH_MS = 10000;
+const REFRESH_MS = 30000;
 const section = document.querySelector("[data-queue-list]");
 const count = document.querySelector("[data-queue-count]");
 
@@ -36,7 +38,31 @@ async function refresh() {
   }
 }
 
+let retryMs = 1000;
+
+function listen() {
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${window.location.host}/ws/queue/`);
+  socket.addEventListener("open", () => {
+    retryMs = 1000;
+    refresh();
+  });
+  socket.addEventListener("message", (event) => {
+    const frame = JSON.parse(event.data);
+    if (frame.type === "queue.changed") refresh();
+  });
+  socket.addEventListener("close", (event) => {
+    if (event.code === 4401 || event.code === 4403) {
+      window.location.reload(); // the session ended: the reload leads to the log-in
+      return;
+    }
+    setTimeout(listen, retryMs + Math.random() * 500);
+    retryMs = Math.min(retryMs * 2, 15000);
+  });
+}
+
 if (section) {
   setInterval(refresh, REFRESH_MS);
   document.addEventListener("visibilitychange", refresh);
+  listen();
 }

@@ -207,3 +207,35 @@ async def test_logging_out_closes_a_counsellors_socket(chat):
     browser.cookies[settings.SESSION_COOKIE_NAME] = hana_key
     await database_sync_to_async(browser.post)("/medewerkers/uitloggen/")
     assert await counsellor.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+
+
+@pytest.fixture
+def queue_keys(hana, otto):
+    return staff_cookie(hana), log_in(Client(), otto, verified=False).session.session_key
+
+
+async def queue_socket(cookie):
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/queue/",
+        headers=[
+            (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
+            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
+        ],
+    )
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def test_the_queue_socket_tells_counsellors_when_someone_joins(queue_keys):
+    verified, unverified = queue_keys
+    _, ok, code = await queue_socket(unverified)
+    assert not ok and code == 4403
+    listener, ok, _ = await queue_socket(verified)
+    assert ok
+    await database_sync_to_async(conversations.open_conversation)(
+        for_whom="self", minor="no", in_danger=True
+    )
+    assert await listener.receive_json_from(timeout=5) == {"type": "queue.changed"}
+    await listener.disconnect()
