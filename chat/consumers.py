@@ -169,6 +169,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_read(self, content):
         seq = int(content.get("seq"))
+        if self.role != Message.Sender.VISITOR:
+            return  # the visitor never learns when the counsellor reads (Part C 9)
         await self.channel_layer.group_send(
             self.group,
             {"type": "broadcast", "event": {"type": "read", "by": self.role, "seq": seq}},

@@ -129,6 +129,23 @@ function onMessage(frame) {
   setTime(item, frame.at);
   place(item, frame.seq);
   scrollToEnd();
+  if (frame.from !== role) markRead();
+}
+
+// Read markers go one way: the counsellor sees what the visitor has read. Nothing about
+// when the counsellor reads reaches the visitor's screen (security brief, Part C 9).
+let lastReadSent = 0;
+
+function markRead() {
+  if (role !== "visitor" || document.hidden || contiguous <= lastReadSent) return;
+  if (send({ type: "read", seq: contiguous })) lastReadSent = contiguous;
+}
+
+function onRead(frame) {
+  if (role !== "counsellor" || frame.by !== "visitor") return;
+  for (const item of list.querySelectorAll(".message--own[data-seq]")) {
+    if (Number(item.dataset.seq) <= frame.seq) setDelivery(item, text.msgRead);
+  }
 }
 
 function onAck(frame) {
@@ -274,6 +291,7 @@ const HANDLERS = {
   resumed: (frame) => showState(frame.state, frame.position, frame.wait_minutes),
   event: onEvent,
   typing: onTyping,
+  read: onRead,
   error: onError,
 };
 
@@ -367,6 +385,7 @@ window.addEventListener("online", () => {
 // Quick exit and any other way of leaving: close the socket before the page goes
 // (quick-exit.js ends the session on the server).
 window.addEventListener("pagehide", stop);
+document.addEventListener("visibilitychange", markRead);
 window.addEventListener("pageshow", (event) => {
   if (event.persisted && !ended) {
     stopped = false;

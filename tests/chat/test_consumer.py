@@ -239,3 +239,19 @@ async def test_the_queue_socket_tells_counsellors_when_someone_joins(queue_keys)
     )
     assert await listener.receive_json_from(timeout=5) == {"type": "queue.changed"}
     await listener.disconnect()
+
+
+async def test_read_markers_go_from_the_visitor_to_the_counsellor_only(chat):
+    conversation, visitor_key, hana_key = chat
+    visitor, _, _ = await connect(conversation, visitor_key)
+    counsellor, _, _ = await connect(conversation, hana_key)
+    await visitor.send_json_to({"type": "read", "seq": 3})
+    assert await counsellor.receive_json_from(timeout=5) == {
+        "type": "read",
+        "by": "visitor",
+        "seq": 3,
+    }
+    await counsellor.send_json_to({"type": "read", "seq": 2})
+    assert await visitor.receive_nothing(timeout=0.3)
+    await visitor.disconnect()
+    await counsellor.disconnect()

@@ -109,6 +109,9 @@ def test_a_chat_survives_a_dropped_connection(page, browser_context, server_url)
     expect(visitor.locator("[data-message]").last).to_contain_text("verzonden")
     say(counsellor, "Welkom. Vertel maar.")
     expect(visitor.locator(MESSAGES)).to_have_text(["Hallo", "Welkom. Vertel maar."])
+    # The counsellor sees that the visitor read it; the visitor sees no such marker.
+    expect(counsellor.locator("[data-message]").last).to_contain_text("gelezen")
+    assert "gelezen" not in visitor.locator("[data-chat-messages]").inner_text()
     assert serious_problems(visitor) == [] and serious_problems(counsellor) == []
 
     # The visitor's network drops: each side writes, nothing gets through.
