@@ -46,6 +46,11 @@ def word_list():
     return tuple(words)
 
 
+@cache
+def word_set():
+    return frozenset(word_list())
+
+
 def entropy_bits():
     return WORDS * math.log2(len(word_list()))
 
@@ -94,7 +99,7 @@ def contains_passphrase_of(user, text):
     if not getattr(user, "passphrase_hash", None):
         return False
     words = normalize(text).split()
-    known = set(word_list())
+    known = word_set()
     for start in range(len(words) - WORDS + 1):
         window = words[start : start + WORDS]
         if all(word in known for word in window) and hmac.compare_digest(
