@@ -6,6 +6,7 @@ does not turn into a database write per request.
 """
 
 import hashlib
+import logging
 import time
 
 from asgiref.sync import async_to_sync
@@ -15,6 +16,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.models import LoginSession, User
+
+logger = logging.getLogger(__name__)
 
 IDLE_SECONDS = 30 * 60
 CLIENT_MAX_SECONDS = 2 * 60 * 60
@@ -61,11 +64,19 @@ def socket_group(session_key):
 
 
 def close_sockets(session_key):
-    """Tell every socket of this session to close: on log-out, quick exit and deletion."""
-    if session_key:
+    """Tell every socket of this session to close: on log-out, quick exit and deletion.
+
+    Never lets a channel-layer failure stop the caller: quick exit and log-out must work
+    even with Redis down (the sockets then find the session gone on their next action).
+    """
+    if not session_key:
+        return
+    try:
         async_to_sync(get_channel_layer().group_send)(
             socket_group(session_key), {"type": "session.ended"}
         )
+    except Exception:
+        logger.warning("Could not tell a session's sockets to close", exc_info=True)
 
 
 def end_all_sessions(user):

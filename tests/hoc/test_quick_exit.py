@@ -68,3 +68,16 @@ def test_every_page_offers_the_exit_and_the_emergency_number(db):
         html = Client().get(path).content.decode()
         assert 'action="/snel-weg/"' in html, path
         assert 'href="tel:112"' in html, path
+
+
+def test_it_still_works_when_the_channel_layer_is_down(db, monkeypatch):
+    from accounts import sessions
+
+    def broken_layer():
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(sessions, "get_channel_layer", broken_layer)
+    client = Client()
+    key = visitor_with_session(client)
+    assert client.post("/snel-weg/").status_code == 200
+    assert not Session.objects.filter(session_key=key).exists()
