@@ -50,6 +50,20 @@ def is_expired(session, user, now=None):
     return now - seen > IDLE_SECONDS or now - started > max_seconds(user)
 
 
+def note_activity(session, user, now=None, save=False):
+    """Count this request or socket frame as activity, writing at most once a minute.
+
+    A chat happens over a socket, with no page loads: without this a counsellor or client
+    in a long conversation would count as idle after 30 minutes.
+    """
+    now = time.time() if now is None else now
+    if now - session[SEEN] > TOUCH_EVERY_SECONDS:
+        session[SEEN] = now
+        touch_last_seen(user)
+        if save:  # sockets must save; for requests the session middleware does
+            session.save()
+
+
 def touch_last_seen(user):
     """Record activity to the hour: enough for the inactivity retention, no usage trail."""
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -101,7 +115,6 @@ class SessionLifetimeMiddleware:
                 close_sockets(request.session.session_key)
                 logout(request)
                 request.session_expired = True
-            elif now - request.session[SEEN] > TOUCH_EVERY_SECONDS:
-                request.session[SEEN] = now
-                touch_last_seen(user)
+            else:
+                note_activity(request.session, user, now)
         return self.get_response(request)

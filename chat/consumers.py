@@ -29,6 +29,7 @@ def _authorise(user, session, conversation_id):
             raise PermissionDenied
         if user.is_staff_member and not staff.is_verified_session(user, session):
             raise PermissionDenied
+        sessions.note_activity(session, user, save=True)
     conversation = conversations.get_conversation_for(user, conversation_id, session)
     return conversation, conversations.role_in(conversation, user, session)
 

@@ -255,3 +255,32 @@ async def test_read_markers_go_from_the_visitor_to_the_counsellor_only(chat):
     assert await visitor.receive_nothing(timeout=0.3)
     await visitor.disconnect()
     await counsellor.disconnect()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    import time
+
+    from accounts import sessions
+
+    now = [time.time()]
+    monkeypatch.setattr(sessions.time, "time", lambda: now[0])
+    return now
+
+
+async def test_chatting_counts_as_activity_for_a_logged_in_counsellor(chat, clock):
+    conversation, _, hana_key = chat
+    counsellor, ok, _ = await connect(conversation, hana_key)
+    assert ok
+    for minutes in (25, 25, 25):  # 75 minutes of chatting, no page loads
+        clock[0] += minutes * 60
+        await counsellor.send_json_to(
+            {"type": "message.send", "id": str(uuid.uuid4()), "body": f"na {minutes}"}
+        )
+        reply = await counsellor.receive_json_from(timeout=5)
+        assert reply["type"] == "ack", reply
+        await counsellor.receive_json_from(timeout=5)  # own message back
+    clock[0] += 31 * 60  # then really idle
+    await counsellor.send_json_to({"type": "resume", "after": 0})
+    assert (await counsellor.receive_json_from(timeout=5))["code"] == "not_allowed"
+    await counsellor.disconnect()
