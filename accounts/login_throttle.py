@@ -12,10 +12,12 @@ import time
 
 from django.core.cache import cache
 
+from hoc import throttling
+
 WINDOW_SECONDS = 15 * 60
 FREE_FAILURES = 5
 MAX_DELAY_SECONDS = 42
-FAILURES = "passphrase-login:failures"
+FAILURES = "passphrase-login-failures"
 NOT_BEFORE = "passphrase-login:not-before"
 
 
@@ -27,14 +29,7 @@ def seconds_to_wait(now=None):
 
 def record_failure(now=None):
     now = time.time() if now is None else now
-    if cache.add(FAILURES, 1, WINDOW_SECONDS):
-        failures = 1
-    else:
-        try:
-            failures = cache.incr(FAILURES)
-        except ValueError:
-            cache.add(FAILURES, 1, WINDOW_SECONDS)
-            failures = 1
+    failures = throttling.count(FAILURES, WINDOW_SECONDS)
     if failures >= FREE_FAILURES:
         base = min(MAX_DELAY_SECONDS, 2 ** (failures - FREE_FAILURES))
         # Random within [base/2, base], so attempts cannot be timed to the boundary.

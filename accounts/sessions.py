@@ -93,6 +93,12 @@ def close_sockets(session_key):
         logger.warning("Could not tell a session's sockets to close", exc_info=True)
 
 
+def end_session(request):
+    """Log out: close this session's sockets, then delete it on the server."""
+    close_sockets(request.session.session_key)
+    logout(request)
+
+
 def end_all_sessions(user):
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     for key in keys:
@@ -112,8 +118,7 @@ class SessionLifetimeMiddleware:
         if user is not None and user.is_authenticated:
             now = time.time()
             if is_expired(request.session, user, now):
-                close_sockets(request.session.session_key)
-                logout(request)
+                end_session(request)
                 request.session_expired = True
             else:
                 note_activity(request.session, user, now)

@@ -79,9 +79,8 @@ def is_verified_session(user, session):
     """Has this staff member's session passed TOTP? (django-otp's middleware is HTTP-only,
     so WebSocket consumers ask here, R-E2.)"""
     from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
 
-    persistent_id = session.get(DEVICE_ID_SESSION_KEY) or ""
-    _, _, device_id = persistent_id.rpartition("/")
-    if not device_id.isdigit():
-        return False
-    return StaffTOTPDevice.objects.filter(pk=int(device_id), user=user, confirmed=True).exists()
+    device = Device.from_persistent_id(session.get(DEVICE_ID_SESSION_KEY) or "")
+    # The same binding django-otp's middleware checks on HTTP requests.
+    return device is not None and device.user_id == user.pk and device.confirmed

@@ -1,6 +1,6 @@
 """Log-in and account pages for clients and staff."""
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,9 +35,11 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 def leave_site(request):
-    """End everything and send the browser to the neutral site, as quick exit does."""
-    sessions.close_sockets(request.session.session_key)
-    logout(request)
+    """End the session and send the browser to the neutral site (quick exit, deletion).
+
+    The answer asks the browser to forget this site; its page moves on by itself.
+    """
+    sessions.end_session(request)
     response = render(request, "hoc/exit.html")
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
@@ -146,8 +148,7 @@ def delete_account(request):
 
 @require_POST
 def client_logout(request):
-    sessions.close_sockets(request.session.session_key)
-    logout(request)
+    sessions.end_session(request)
     return redirect("home")
 
 
@@ -239,6 +240,5 @@ def staff_home(request):
 
 @require_POST
 def staff_logout(request):
-    sessions.close_sockets(request.session.session_key)
-    logout(request)
+    sessions.end_session(request)
     return redirect("staff-login")

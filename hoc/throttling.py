@@ -6,13 +6,18 @@ A leaf module any app may use. Counters live only in the cache, with a TTL.
 from django.core.cache import cache
 
 
-def allow(bucket, limit, window_seconds):
-    """Count one event in `bucket`; False once more than `limit` fell in this window."""
+def count(bucket, window_seconds):
+    """Count one event in `bucket`; the number of events in the current window."""
     key = f"throttle:{bucket}"
     if cache.add(key, 1, window_seconds):
-        return True
+        return 1
     try:
-        return cache.incr(key) <= limit
+        return cache.incr(key)
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, window_seconds)
-        return True
+        return 1
+
+
+def allow(bucket, limit, window_seconds):
+    """Count one event in `bucket`; False once more than `limit` fell in this window."""
+    return count(bucket, window_seconds) <= limit

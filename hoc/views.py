@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import sessions
+from accounts.views import leave_site
 from chat.schedule import chat_status
 from handover.models import Partner
 from hoc import guide, pagecache, signups
@@ -165,11 +164,7 @@ def quick_exit(request):
     The page script calls this and then leaves with location.replace(); without script the
     form posts here and the answer moves on to the neutral site by itself.
     """
-    sessions.close_sockets(request.session.session_key)
-    logout(request)
-    response = render(request, "hoc/exit.html")
-    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
-    return response
+    return leave_site(request)
 
 
 @require_safe
