@@ -118,6 +118,10 @@ class Conversation(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     last_seq = models.PositiveIntegerField(default=0)
+    # A keyed pseudonym of the anonymous visitor's browser session (chat/blocks.py), so an
+    # abusive visitor can be blocked without anyone learning who they are. Empty for
+    # clients with an account: they are blocked per account.
+    visitor_pseudonym = models.CharField(max_length=64, blank=True, default="")
 
     objects = ConversationQuerySet.as_manager()
 
@@ -177,3 +181,234 @@ class Message(models.Model):
             "body": self.body,
             "at": self.created_at.isoformat(timespec="seconds"),
         }
+
+
+class Availability(models.Model):
+    """A staff member's own status in the workspace and how many chats they take on."""
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("beschikbaar")
+        BUSY = "busy", _("bezet")
+        AWAY = "away", _("afwezig")
+
+    user = models.OneToOneField(
+        "accounts.User", primary_key=True, on_delete=models.CASCADE, related_name="availability"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AWAY)
+    capacity = models.PositiveSmallIntegerField(default=1)
+    # Refreshed by the workspace while it is open: "online" is seen in the last minutes.
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user_id} {self.status}"
+
+
+class CannedResponse(models.Model):
+    """A "snel antwoord": a ready text counsellors insert and adapt; kept by supervisors."""
+
+    title = models.CharField(_("titel"), max_length=80)
+    body = models.TextField(_("tekst"), max_length=1000)
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("snel antwoord")
+        verbose_name_plural = _("snelle antwoorden")
+
+    def __str__(self):
+        return self.title
+
+
+class Note(models.Model):
+    """A counsellor's internal note on a conversation: never shown to the visitor."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"note {self.pk}"
+
+
+class Transfer(models.Model):
+    """A conversation handed from one staff member to another, with a note for the next."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_user = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = EncryptedTextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"transfer {self.pk}"
+
+
+class HelpRequest(models.Model):
+    """A counsellor's "help" signal from a chat to the supervisor on duty."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="help_requests"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"help {self.pk}"
+
+
+class BlockQuerySet(models.QuerySet):
+    def in_force(self, now):
+        return self.filter(until__gt=now, lifted_at__isnull=True)
+
+    def awaiting_review(self):
+        return self.filter(reviewed_at__isnull=True).order_by("created_at")
+
+
+class Block(models.Model):
+    """An abusive visitor kept out for a while, without learning who they are: either a
+    client account or the keyed pseudonym of an anonymous browser session."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    visitor_pseudonym = models.CharField(max_length=64, blank=True, default="")
+    until = models.DateTimeField()
+    reason = EncryptedTextField()
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=False) | ~models.Q(visitor_pseudonym=""),
+                name="block_has_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"block {self.pk}"
+
+
+class ContactRecord(models.Model):
+    """The anonymous registration of one contact, for the pilot's statistics.
+
+    Kept after the conversation itself is deleted (then `conversation` is empty), so it
+    holds only coarse facts: the hour it started, the intake categories, waiting time and
+    duration in seconds, and the counsellor's closing form. Nothing links it to a person.
+    """
+
+    class Result(models.TextChoices):
+        WAITING = "waiting", _("nog in de wachtrij")
+        ANSWERED = "answered", _("beantwoord")
+        ABANDONED = "abandoned", _("weggegaan in de wachtrij")
+        MESSAGE = "message", _("achtergelaten bericht")
+
+    class GroupContext(models.TextChoices):
+        RELIGIOUS = "religious", _("religieuze gemeenschap of beweging")
+        THERAPY = "therapy", _("therapeutische, spirituele of coachingsgroep")
+        POLITICAL = "political", _("politieke of ideologische groep")
+        COMMERCIAL = "commercial", _("commerciële of piramidestructuur")
+        FAMILY = "family", _("familie- of gezinssysteem")
+        ONLINE = "online", _("online gemeenschap")
+        OTHER = "other", _("anders")
+        UNKNOWN = "unknown", _("onbekend of niet gezegd")
+
+    class Outcome(models.TextChoices):
+        LISTENED = "listened", _("gehoord en gesteund")
+        INFORMATION = "information", _("informatie of advies gegeven")
+        SAFETY_PLAN = "safety_plan", _("veiligheid besproken")
+        REFERRAL = "referral", _("warme overdracht in gang gezet")
+        POINTED = "pointed", _("gewezen op andere hulp")
+        FOLLOW_UP = "follow_up", _("vervolggesprek afgesproken")
+        ENDED_EARLY = "ended_early", _("gesprek voortijdig afgebroken")
+        NOT_RELEVANT = "not_relevant", _("geen hulpvraag")
+
+    conversation = models.OneToOneField(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="record"
+    )
+    started_hour = models.DateTimeField(db_index=True)  # the start, cut to the hour (R-F4)
+    for_whom = models.CharField(max_length=12, choices=Conversation.ForWhom.choices)
+    minor = models.CharField(max_length=6, choices=Conversation.Minor.choices)
+    in_danger = models.BooleanField(default=False)
+    with_account = models.BooleanField(default=False)
+    result = models.CharField(max_length=10, choices=Result.choices, default=Result.WAITING)
+    wait_seconds = models.PositiveIntegerField(null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    transferred = models.BooleanField(default=False)
+    group_context = models.CharField(max_length=12, choices=GroupContext.choices, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # the closing form was filled in
+
+    class Meta:
+        ordering = ["started_hour"]
+
+    def __str__(self):
+        return f"contact {self.started_hour:%Y-%m-%d %H}h {self.result}"
+
+
+class ContactTheme(models.Model):
+    """One theme of a contact, from the counsellor's closing form."""
+
+    class Theme(models.TextChoices):
+        PSYCHOLOGICAL = "psychological", _("psychisch geweld of manipulatie")
+        PHYSICAL = "physical", _("lichamelijk geweld")
+        SEXUAL = "sexual", _("seksueel geweld")
+        EXPLOITATION = "exploitation", _("uitbuiting (werk, geld)")
+        SHUNNING = "shunning", _("uitsluiting of mijden")
+        LEAVING = "leaving", _("uittreden of twijfel")
+        CHILDREN = "children", _("zorgen om kinderen")
+        RELATIVE = "relative", _("zorgen om een naaste")
+        HEALTH = "health", _("gezondheid, medische zorg geweigerd")
+        HONOUR = "honour", _("eergerelateerd geweld of dwang tot huwelijk")
+        AFTERCARE = "aftercare", _("verwerking na vertrek")
+        OTHER = "other", _("anders")
+
+    record = models.ForeignKey(ContactRecord, on_delete=models.CASCADE, related_name="themes")
+    theme = models.CharField(max_length=16, choices=Theme.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "theme"], name="contact_theme_unique"),
+        ]
+
+    def __str__(self):
+        return self.theme

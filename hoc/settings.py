@@ -211,8 +211,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "accounts",
+    "audit",
     "chat",
     "handover",
+    "oversight",
     "hoc",
 ]
 
@@ -466,6 +468,8 @@ WEBSOCKET_TIMEOUT = envint("HOC_WEBSOCKET_TIMEOUT", 2 * 60 * 60)
 
 # The chat.
 MESSAGE_MAX_CHARS = 4000
+# The most chats one counsellor may hold at once; each starts at one and raises their own
+# number up to this cap in the workspace.
 COUNSELLOR_CAPACITY = envint("HOC_COUNSELLOR_CAPACITY", 3)
 
 # Retention (security brief B8). The privacy statement renders these numbers, and a test
@@ -475,11 +479,14 @@ CONVERSATION_RETENTION_DAYS = envint("HOC_CONVERSATION_RETENTION_DAYS", 30)
 UNUSED_ACCOUNT_RETENTION_HOURS = envint("HOC_UNUSED_ACCOUNT_RETENTION_HOURS", 24)
 INACTIVE_ACCOUNT_RETENTION_DAYS = envint("HOC_INACTIVE_ACCOUNT_RETENTION_DAYS", 365)
 SIGNUP_RETENTION_DAYS = envint("HOC_SIGNUP_RETENTION_DAYS", 30)
+# The audit log (R-F3): long enough to answer a complaint or an inspection about a handover.
+AUDIT_RETENTION_DAYS = envint("HOC_AUDIT_RETENTION_DAYS", 730)
 for _name in (
     "CONVERSATION_RETENTION_DAYS",
     "UNUSED_ACCOUNT_RETENTION_HOURS",
     "INACTIVE_ACCOUNT_RETENTION_DAYS",
     "SIGNUP_RETENTION_DAYS",
+    "AUDIT_RETENTION_DAYS",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"HOC_{_name} must be at least 1.")
