@@ -16,6 +16,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("medewerkers/", include(staff_urlpatterns)),
     path("medewerkers/", include(counsel_urlpatterns)),
+    path("medewerkers/overzicht/", include("oversight.urls")),
 ]
 
 # Dutch at /, English under /en/: the language lives in the URL, not in a cookie. Paths
