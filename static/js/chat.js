@@ -5,20 +5,6 @@
 // and resend unacknowledged messages with their first id, so the server stores each once.
 // Nothing outlives this page: the outbox is in memory only, never in browser storage.
 
-const root = document.querySelector("[data-chat]");
-const text = root.dataset;
-const role = text.role;
-const list = root.querySelector("[data-chat-messages]");
-const template = document.querySelector("#message-template");
-const stateLine = root.querySelector("[data-chat-state]");
-const offlineNotice = root.querySelector("[data-chat-offline]");
-const form = root.querySelector("[data-chat-form]");
-const input = root.querySelector("[data-chat-input]");
-const errorLine = root.querySelector("[data-chat-error]");
-const endButton = root.querySelector("[data-chat-end]");
-const endedBox = root.querySelector("[data-chat-ended]");
-const typingLine = root.querySelector("[data-chat-typing]");
-
 const CLOSE_NOT_ALLOWED = [4401, 4403];
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 15000;
@@ -28,32 +14,6 @@ const WAITING_REFRESH_MS = 20000;
 // The server allows 5 frames a second; a resent outbox stays well below that.
 const RESEND_GAP_MS = 300;
 const RATE_LIMITED_RETRY_MS = 1000;
-
-const SENDERS = {
-  visitor: text.labelVisitor,
-  counsellor: text.labelCounsellor,
-  system: text.labelSystem,
-};
-const ERRORS = {
-  too_long: text.errorTooLong,
-  invalid: text.errorInvalid,
-  ended: text.errorEnded,
-  passphrase: text.errorPassphrase,
-};
-
-let socket = null;
-let attempt = 0;
-let retryTimer = null;
-let waitingTimer = null;
-let typingTimer = null;
-let lastTypingSent = 0;
-let stopped = false; // ended, refused, or the page is going away
-let ended = false;
-
-const seen = new Set(); // every seq on screen
-let contiguous = 0; // every seq up to this one is on screen: where a resume starts
-const outbox = new Map(); // id -> body, until the server acknowledges it
-const items = new Map(); // message id -> its <li>
 
 function newId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -65,333 +25,402 @@ function newId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function send(frame) {
-  if (socket === null || socket.readyState !== WebSocket.OPEN) return false;
-  socket.send(JSON.stringify(frame));
-  return true;
-}
+// Every chat widget on the page runs on its own: the visitor has one, a counsellor's
+// workspace has one per conversation. The widget tells the page what happens through
+// DOM events on its root ("chat:message", "chat:state", "chat:frame" for frames this
+// module does not handle itself), so the workspace and other modules can react.
+export function startChat(root) {
+  const text = root.dataset;
+  const role = text.role;
+  const list = root.querySelector("[data-chat-messages]");
+  const template = root.querySelector("[data-message-template]");
+  const stateLine = root.querySelector("[data-chat-state]");
+  const offlineNotice = root.querySelector("[data-chat-offline]");
+  const form = root.querySelector("[data-chat-form]");
+  const input = root.querySelector("[data-chat-input]");
+  const errorLine = root.querySelector("[data-chat-error]");
+  const endButton = root.querySelector("[data-chat-end]");
+  const endedBox = root.querySelector("[data-chat-ended]");
+  const typingLine = root.querySelector("[data-chat-typing]");
 
-// --- Messages ---------------------------------------------------------------------------
+  const SENDERS = {
+    visitor: text.labelVisitor,
+    counsellor: text.labelCounsellor,
+    system: text.labelSystem,
+  };
+  const ERRORS = {
+    too_long: text.errorTooLong,
+    invalid: text.errorInvalid,
+    ended: text.errorEnded,
+    passphrase: text.errorPassphrase,
+  };
 
-function newItem(from, body) {
-  const item = template.content.firstElementChild.cloneNode(true);
-  const own = from === role;
-  item.classList.add(own ? "message--own" : `message--${from}`);
-  item.querySelector("[data-from]").textContent = own ? text.labelOwn : SENDERS[from] || "";
-  item.querySelector("[data-body]").textContent = body;
-  return item;
-}
+  let socket = null;
+  let attempt = 0;
+  let retryTimer = null;
+  let waitingTimer = null;
+  let typingTimer = null;
+  let lastTypingSent = 0;
+  let stopped = false; // ended, refused, or the page is going away
+  let ended = false;
 
-function setDelivery(item, label) {
-  item.querySelector("[data-delivery]").textContent = label ? `· ${label}` : "";
-}
+  const seen = new Set(); // every seq on screen
+  let contiguous = 0; // every seq up to this one is on screen: where a resume starts
+  const outbox = new Map(); // id -> body, until the server acknowledges it
+  const items = new Map(); // message id -> its <li>
 
-function setTime(item, at) {
-  const time = item.querySelector("[data-at]");
-  time.dateTime = at;
-  time.textContent = new Date(at).toLocaleTimeString(document.documentElement.lang, {
-    hour: "2-digit",
-    minute: "2-digit",
-  });
-}
-
-// In seq order; messages still on their way (no seq yet) stay at the end.
-function place(item, seq) {
-  item.dataset.seq = seq;
-  const later = [...list.children].find(
-    (other) => other !== item && (!other.dataset.seq || Number(other.dataset.seq) > seq),
-  );
-  // Moving a node that is already in place would have screen readers read it again.
-  if (item.parentNode === list && item.nextElementSibling === (later || null)) return;
-  list.insertBefore(item, later || null);
-}
-
-function scrollToEnd() {
-  list.scrollTop = list.scrollHeight;
-}
-
-function onMessage(frame) {
-  if (seen.has(frame.seq)) return;
-  seen.add(frame.seq);
-  while (seen.has(contiguous + 1)) contiguous += 1;
-  let item = items.get(frame.id);
-  if (item === undefined) {
-    item = newItem(frame.from, frame.body);
-    items.set(frame.id, item);
+  function send(frame) {
+    if (socket === null || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
   }
-  if (frame.from === role) {
-    // Stored, even when its ack was lost with a dropped connection.
-    outbox.delete(frame.id);
-    setDelivery(item, text.msgSent);
-  } else {
-    hideTyping();
+
+  // --- Messages ---------------------------------------------------------------------------
+
+  function newItem(from, body) {
+    const item = template.content.firstElementChild.cloneNode(true);
+    const own = from === role;
+    item.classList.add(own ? "message--own" : `message--${from}`);
+    item.querySelector("[data-from]").textContent = own ? text.labelOwn : SENDERS[from] || "";
+    item.querySelector("[data-body]").textContent = body;
+    return item;
   }
-  setTime(item, frame.at);
-  place(item, frame.seq);
-  scrollToEnd();
-  if (frame.from !== role) markRead();
-}
 
-// Read markers go one way: the counsellor sees what the visitor has read. Nothing about
-// when the counsellor reads reaches the visitor's screen (security brief, Part C 9).
-let lastReadSent = 0;
-
-function markRead() {
-  if (role !== "visitor" || document.hidden || contiguous <= lastReadSent) return;
-  if (send({ type: "read", seq: contiguous })) lastReadSent = contiguous;
-}
-
-function onRead(frame) {
-  if (role !== "counsellor" || frame.by !== "visitor") return;
-  for (const item of list.querySelectorAll(".message--own[data-seq]")) {
-    if (Number(item.dataset.seq) <= frame.seq) setDelivery(item, text.msgRead);
+  function setDelivery(item, label) {
+    item.querySelector("[data-delivery]").textContent = label ? `· ${label}` : "";
   }
-}
 
-function onAck(frame) {
-  outbox.delete(frame.id);
-  const item = items.get(frame.id);
-  if (item === undefined) return;
-  setDelivery(item, text.msgSent);
-  place(item, frame.seq);
-}
-
-function flushOutbox() {
-  const current = socket;
-  [...outbox.keys()].forEach((id, index) => {
-    setTimeout(() => {
-      if (socket === current && outbox.has(id)) {
-        send({ type: "message.send", id, body: outbox.get(id) });
-      }
-    }, (index + 1) * RESEND_GAP_MS);
-  });
-}
-
-function submit(event) {
-  event.preventDefault();
-  const body = input.value.trim();
-  if (!body || ended) return;
-  const id = newId();
-  const item = newItem(role, body);
-  items.set(id, item);
-  outbox.set(id, body);
-  setDelivery(item, text.msgSending);
-  list.append(item);
-  scrollToEnd();
-  input.value = "";
-  showError("");
-  send({ type: "message.send", id, body });
-}
-
-// --- State: queue, conversation, end ------------------------------------------------------
-
-function showState(state, position, minutes) {
-  clearTimeout(waitingTimer);
-  if (state === "ended" || state === "abandoned") {
-    showEnded();
-  } else if (state === "waiting") {
-    if (position === 1) stateLine.textContent = text.msgNext;
-    else if (position) {
-      stateLine.textContent = text.msgPosition
-        .replace("{position}", position)
-        .replace("{minutes}", minutes);
-    } else stateLine.textContent = text.msgWaiting;
-    // The queue moves without telling this socket; ask again now and then.
-    waitingTimer = setTimeout(() => send({ type: "resume", after: contiguous }), WAITING_REFRESH_MS);
-  } else {
-    stateLine.textContent = text.msgActive;
+  function setTime(item, at) {
+    const time = item.querySelector("[data-at]");
+    time.dateTime = at;
+    time.textContent = new Date(at).toLocaleTimeString(document.documentElement.lang, {
+      hour: "2-digit",
+      minute: "2-digit",
+    });
   }
-}
 
-function onEvent(frame) {
-  if (frame.event === "joined") showState("active");
-  else if (frame.event === "ended") showEnded();
-}
+  // In seq order; messages still on their way (no seq yet) stay at the end.
+  function place(item, seq) {
+    item.dataset.seq = seq;
+    const later = [...list.children].find(
+      (other) => other !== item && (!other.dataset.seq || Number(other.dataset.seq) > seq),
+    );
+    // Moving a node that is already in place would have screen readers read it again.
+    if (item.parentNode === list && item.nextElementSibling === (later || null)) return;
+    list.insertBefore(item, later || null);
+  }
 
-function showEnded() {
-  if (ended) return;
-  ended = true;
-  stop();
-  stateLine.textContent = text.msgEnded;
-  for (const id of outbox.keys()) setDelivery(items.get(id), text.msgNotSent);
-  outbox.clear();
-  form.hidden = true;
-  offlineNotice.hidden = true;
-  hideTyping();
-  endedBox.hidden = false;
-  endedBox.focus();
-}
+  function scrollToEnd() {
+    list.scrollTop = list.scrollHeight;
+  }
 
-// The server said no (session ended, chat handed over): no point in trying again.
-function refuse() {
-  stop();
-  stateLine.textContent = text.msgNotAllowed;
-  endedBox.querySelector("[data-chat-ended-text]").textContent = text.msgNotAllowed;
-  form.hidden = true;
-  offlineNotice.hidden = true;
-  endedBox.hidden = false;
-}
+  function emit(name, detail) {
+    root.dispatchEvent(new CustomEvent(name, { detail, bubbles: true }));
+  }
 
-// --- Typing -------------------------------------------------------------------------------
+  // A ready text (a canned response) goes into the box to be adapted, never sent as is.
+  function insertText(value) {
+    const start = input.selectionStart ?? input.value.length;
+    const end = input.selectionEnd ?? input.value.length;
+    input.setRangeText(value, start, end, "end");
+    input.focus();
+  }
 
-function onInput() {
-  // Only the visitor's typing is shown, and only to the counsellor (docs/protocol.md).
-  if (role !== "visitor" || !input.value.trim()) return;
-  const now = Date.now();
-  if (now - lastTypingSent < TYPING_EVERY_MS) return;
-  if (send({ type: "typing" })) lastTypingSent = now;
-}
-
-function onTyping() {
-  if (!typingLine) return;
-  typingLine.hidden = false;
-  clearTimeout(typingTimer);
-  typingTimer = setTimeout(hideTyping, TYPING_SHOWN_MS);
-}
-
-function hideTyping() {
-  clearTimeout(typingTimer);
-  if (typingLine) typingLine.hidden = true;
-}
-
-// --- Errors -------------------------------------------------------------------------------
-
-function showError(message) {
-  errorLine.textContent = message;
-}
-
-function onError(frame) {
-  const waiting = frame.ref && outbox.has(frame.ref);
-  if (frame.code === "rate_limited") {
-    if (waiting) {
-      setTimeout(() => {
-        const body = outbox.get(frame.ref);
-        if (body !== undefined) send({ type: "message.send", id: frame.ref, body });
-      }, RATE_LIMITED_RETRY_MS);
+  function onMessage(frame) {
+    if (seen.has(frame.seq)) return;
+    seen.add(frame.seq);
+    while (seen.has(contiguous + 1)) contiguous += 1;
+    let item = items.get(frame.id);
+    if (item === undefined) {
+      item = newItem(frame.from, frame.body);
+      items.set(frame.id, item);
     }
-    return;
+    if (frame.from === role) {
+      // Stored, even when its ack was lost with a dropped connection.
+      outbox.delete(frame.id);
+      setDelivery(item, text.msgSent);
+    } else {
+      hideTyping();
+    }
+    setTime(item, frame.at);
+    place(item, frame.seq);
+    scrollToEnd();
+    if (frame.from !== role) markRead();
+    emit("chat:message", { from: frame.from, own: frame.from === role, seq: frame.seq });
   }
-  if (waiting) {
-    // Refused for good: hand the text back rather than keep trying (but never a passphrase).
-    const body = outbox.get(frame.ref);
-    outbox.delete(frame.ref);
-    items.get(frame.ref).remove();
-    items.delete(frame.ref);
-    if (!input.value && frame.code !== "passphrase") input.value = body;
+
+  // Read markers go one way: the counsellor sees what the visitor has read. Nothing about
+  // when the counsellor reads reaches the visitor's screen (security brief, Part C 9).
+  let lastReadSent = 0;
+
+  function markRead() {
+    if (role !== "visitor" || document.hidden || contiguous <= lastReadSent) return;
+    if (send({ type: "read", seq: contiguous })) lastReadSent = contiguous;
   }
-  showError(ERRORS[frame.code] || text.errorOther);
-  if (frame.code === "ended") showEnded();
-}
 
-// --- The socket -----------------------------------------------------------------------------
+  function onRead(frame) {
+    if (role !== "counsellor" || frame.by !== "visitor") return;
+    for (const item of list.querySelectorAll(".message--own[data-seq]")) {
+      if (Number(item.dataset.seq) <= frame.seq) setDelivery(item, text.msgRead);
+    }
+  }
 
-const HANDLERS = {
-  message: onMessage,
-  ack: onAck,
-  resumed: (frame) => showState(frame.state, frame.position, frame.wait_minutes),
-  event: onEvent,
-  typing: onTyping,
-  read: onRead,
-  error: onError,
-};
+  function onAck(frame) {
+    outbox.delete(frame.id);
+    const item = items.get(frame.id);
+    if (item === undefined) return;
+    setDelivery(item, text.msgSent);
+    place(item, frame.seq);
+  }
 
-function connect() {
-  if (stopped || socket !== null) return;
-  clearTimeout(retryTimer);
-  retryTimer = null;
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const current = new WebSocket(`${scheme}//${window.location.host}/ws/chat/${text.conversation}/`);
-  socket = current;
-  current.addEventListener("open", () => {
-    attempt = 0;
+  function flushOutbox() {
+    const current = socket;
+    [...outbox.keys()].forEach((id, index) => {
+      setTimeout(() => {
+        if (socket === current && outbox.has(id)) {
+          send({ type: "message.send", id, body: outbox.get(id) });
+        }
+      }, (index + 1) * RESEND_GAP_MS);
+    });
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    const body = input.value.trim();
+    if (!body || ended) return;
+    const id = newId();
+    const item = newItem(role, body);
+    items.set(id, item);
+    outbox.set(id, body);
+    setDelivery(item, text.msgSending);
+    list.append(item);
+    scrollToEnd();
+    input.value = "";
+    showError("");
+    send({ type: "message.send", id, body });
+  }
+
+  // --- State: queue, conversation, end ------------------------------------------------------
+
+  function showState(state, position, minutes) {
+    clearTimeout(waitingTimer);
+    if (state === "ended" || state === "abandoned") {
+      showEnded();
+    } else if (state === "waiting") {
+      if (position === 1) stateLine.textContent = text.msgNext;
+      else if (position) {
+        stateLine.textContent = text.msgPosition
+          .replace("{position}", position)
+          .replace("{minutes}", minutes);
+      } else stateLine.textContent = text.msgWaiting;
+      // The queue moves without telling this socket; ask again now and then.
+      waitingTimer = setTimeout(() => send({ type: "resume", after: contiguous }), WAITING_REFRESH_MS);
+    } else {
+      stateLine.textContent = text.msgActive;
+    }
+  }
+
+  function onEvent(frame) {
+    if (frame.event === "joined") showState("active");
+    else if (frame.event === "ended") showEnded();
+    else if (frame.event === "transferred" && role === "counsellor") refuse(text.msgTransferred);
+    else emit("chat:frame", frame);
+    emit("chat:state", { event: frame.event });
+  }
+
+  function showEnded() {
+    if (ended) return;
+    ended = true;
+    stop();
+    stateLine.textContent = text.msgEnded;
+    for (const id of outbox.keys()) setDelivery(items.get(id), text.msgNotSent);
+    outbox.clear();
+    form.hidden = true;
     offlineNotice.hidden = true;
-    send({ type: "resume", after: contiguous });
-    flushOutbox();
-  });
-  current.addEventListener("message", (event) => {
-    let frame;
-    try {
-      frame = JSON.parse(event.data);
-    } catch {
+    hideTyping();
+    endedBox.hidden = false;
+    // In a workspace, a chat ending in a background tab must not pull the focus there.
+    if (!root.closest("[hidden]")) endedBox.focus();
+    emit("chat:state", { event: "ended" });
+  }
+
+  // The server said no (session ended, chat handed over): no point in trying again.
+  function refuse(reason) {
+    stop();
+    const message = reason || text.msgNotAllowed;
+    stateLine.textContent = message;
+    endedBox.querySelector("[data-chat-ended-text]").textContent = message;
+    form.hidden = true;
+    offlineNotice.hidden = true;
+    endedBox.hidden = false;
+  }
+
+  // --- Typing -------------------------------------------------------------------------------
+
+  function onInput() {
+    // Only the visitor's typing is shown, and only to the counsellor (docs/protocol.md).
+    if (role !== "visitor" || !input.value.trim()) return;
+    const now = Date.now();
+    if (now - lastTypingSent < TYPING_EVERY_MS) return;
+    if (send({ type: "typing" })) lastTypingSent = now;
+  }
+
+  function onTyping() {
+    if (!typingLine) return;
+    typingLine.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, TYPING_SHOWN_MS);
+  }
+
+  function hideTyping() {
+    clearTimeout(typingTimer);
+    if (typingLine) typingLine.hidden = true;
+  }
+
+  // --- Errors -------------------------------------------------------------------------------
+
+  function showError(message) {
+    errorLine.textContent = message;
+  }
+
+  function onError(frame) {
+    const waiting = frame.ref && outbox.has(frame.ref);
+    if (frame.code === "rate_limited") {
+      if (waiting) {
+        setTimeout(() => {
+          const body = outbox.get(frame.ref);
+          if (body !== undefined) send({ type: "message.send", id: frame.ref, body });
+        }, RATE_LIMITED_RETRY_MS);
+      }
       return;
     }
-    HANDLERS[frame.type]?.(frame);
-  });
-  current.addEventListener("close", (event) => {
-    if (socket !== current) return; // dropped on purpose
+    if (waiting) {
+      // Refused for good: hand the text back rather than keep trying (but never a passphrase).
+      const body = outbox.get(frame.ref);
+      outbox.delete(frame.ref);
+      items.get(frame.ref).remove();
+      items.delete(frame.ref);
+      if (!input.value && frame.code !== "passphrase") input.value = body;
+    }
+    showError(ERRORS[frame.code] || text.errorOther);
+    if (frame.code === "ended") showEnded();
+  }
+
+  // --- The socket -----------------------------------------------------------------------------
+
+  const HANDLERS = {
+    message: onMessage,
+    ack: onAck,
+    resumed: (frame) => showState(frame.state, frame.position, frame.wait_minutes),
+    event: onEvent,
+    typing: onTyping,
+    read: onRead,
+    error: onError,
+  };
+
+  function connect() {
+    if (stopped || socket !== null) return;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    const current = new WebSocket(`${scheme}//${window.location.host}/ws/chat/${text.conversation}/`);
+    socket = current;
+    current.addEventListener("open", () => {
+      attempt = 0;
+      offlineNotice.hidden = true;
+      send({ type: "resume", after: contiguous });
+      flushOutbox();
+    });
+    current.addEventListener("message", (event) => {
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      const handler = HANDLERS[frame.type];
+      if (handler) handler(frame);
+      else emit("chat:frame", frame);
+    });
+    current.addEventListener("close", (event) => {
+      if (socket !== current) return; // dropped on purpose
+      socket = null;
+      if (CLOSE_NOT_ALLOWED.includes(event.code)) refuse();
+      else lostConnection();
+    });
+  }
+
+  function disconnect() {
+    const current = socket;
     socket = null;
-    if (CLOSE_NOT_ALLOWED.includes(event.code)) refuse();
-    else lostConnection();
+    if (current !== null) current.close();
+  }
+
+  function lostConnection() {
+    if (stopped) return;
+    offlineNotice.hidden = false;
+    clearTimeout(waitingTimer);
+    // Offline, another try cannot work: the "online" event reconnects.
+    if (retryTimer !== null || navigator.onLine === false) return;
+    const base = Math.min(FIRST_RETRY_MS * 2 ** attempt, MAX_RETRY_MS);
+    attempt += 1;
+    // Jitter, so a server restart is not answered by every browser in the same second.
+    const delay = base * (0.75 + Math.random() * 0.5);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, delay);
+  }
+
+  function stop() {
+    stopped = true;
+    clearTimeout(retryTimer);
+    clearTimeout(waitingTimer);
+    retryTimer = null;
+    disconnect();
+  }
+
+  form.addEventListener("submit", submit);
+  input.addEventListener("input", onInput);
+  input.addEventListener("keydown", (event) => {
+    // Enter sends, Shift+Enter starts a new line.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
   });
-}
+  endButton.addEventListener("click", () => {
+    if (!send({ type: "end" })) showError(text.msgNoConnection);
+  });
 
-function disconnect() {
-  const current = socket;
-  socket = null;
-  if (current !== null) current.close();
-}
-
-function lostConnection() {
-  if (stopped) return;
-  offlineNotice.hidden = false;
-  clearTimeout(waitingTimer);
-  // Offline, another try cannot work: the "online" event reconnects.
-  if (retryTimer !== null || navigator.onLine === false) return;
-  const base = Math.min(FIRST_RETRY_MS * 2 ** attempt, MAX_RETRY_MS);
-  attempt += 1;
-  // Jitter, so a server restart is not answered by every browser in the same second.
-  const delay = base * (0.75 + Math.random() * 0.5);
-  retryTimer = setTimeout(() => {
+  // Browsers keep a WebSocket open for a while after the network goes; drop it at once, so
+  // what is typed meanwhile waits in the outbox and the visitor sees the connection is gone.
+  window.addEventListener("offline", () => {
+    if (stopped) return;
+    disconnect();
+    lostConnection();
+  });
+  window.addEventListener("online", () => {
+    if (stopped) return;
+    attempt = 0;
+    clearTimeout(retryTimer);
     retryTimer = null;
     connect();
-  }, delay);
-}
+  });
+  // Quick exit and any other way of leaving: close the socket before the page goes
+  // (quick-exit.js ends the session on the server).
+  window.addEventListener("pagehide", stop);
+  document.addEventListener("visibilitychange", markRead);
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && !ended) {
+      stopped = false;
+      connect();
+    }
+  });
 
-function stop() {
-  stopped = true;
-  clearTimeout(retryTimer);
-  clearTimeout(waitingTimer);
-  retryTimer = null;
-  disconnect();
-}
-
-form.addEventListener("submit", submit);
-input.addEventListener("input", onInput);
-input.addEventListener("keydown", (event) => {
-  // Enter sends, Shift+Enter starts a new line.
-  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-    event.preventDefault();
-    form.requestSubmit();
-  }
-});
-endButton.addEventListener("click", () => {
-  if (!send({ type: "end" })) showError(text.msgNoConnection);
-});
-
-// Browsers keep a WebSocket open for a while after the network goes; drop it at once, so
-// what is typed meanwhile waits in the outbox and the visitor sees the connection is gone.
-window.addEventListener("offline", () => {
-  if (stopped) return;
-  disconnect();
-  lostConnection();
-});
-window.addEventListener("online", () => {
-  if (stopped) return;
-  attempt = 0;
-  clearTimeout(retryTimer);
-  retryTimer = null;
+  form.hidden = false;
   connect();
-});
-// Quick exit and any other way of leaving: close the socket before the page goes
-// (quick-exit.js ends the session on the server).
-window.addEventListener("pagehide", stop);
-document.addEventListener("visibilitychange", markRead);
-window.addEventListener("pageshow", (event) => {
-  if (event.persisted && !ended) {
-    stopped = false;
-    connect();
-  }
-});
+  return { root, insertText, focusInput: () => input.focus() };
+}
 
-form.hidden = false;
-connect();
+for (const root of document.querySelectorAll("[data-chat]")) startChat(root);

@@ -65,7 +65,7 @@ def test_the_chat_then_shows_on_the_same_url(client, chat_open):
     html = response.content.decode()
     assert f'data-conversation="{conversation.pk}"' in html
     assert 'data-role="visitor"' in html
-    assert 'id="message-template"' in html and 'aria-live="polite"' in html
+    assert "data-message-template" in html and 'aria-live="polite"' in html
     assert "<title>Chat</title>" in html
     assert "csrfmiddlewaretoken" not in html
 
