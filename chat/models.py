@@ -194,7 +194,7 @@ class Availability(models.Model):
     user = models.OneToOneField(
         "accounts.User", primary_key=True, on_delete=models.CASCADE, related_name="availability"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AWAY)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AVAILABLE)
     capacity = models.PositiveSmallIntegerField(default=1)
     # Refreshed by the workspace while it is open: "online" is seen in the last minutes.
     seen_at = models.DateTimeField(null=True, blank=True)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='Availability',
             fields=[
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='availability', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('status', models.CharField(choices=[('available', 'beschikbaar'), ('busy', 'bezet'), ('away', 'afwezig')], default='away', max_length=10)),
+                ('status', models.CharField(choices=[('available', 'beschikbaar'), ('busy', 'bezet'), ('away', 'afwezig')], default='available', max_length=10)),
                 ('capacity', models.PositiveSmallIntegerField(default=1)),
                 ('seen_at', models.DateTimeField(blank=True, null=True)),
             ],
