@@ -194,6 +194,13 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             return
         if event.get("type") == "read" and event.get("by") == self.role:
             return
+        if event.get("event") == "transferred":
+            # Only the counsellor who handed the chat over hears of it, and loses the
+            # socket at once: from now on nothing of this conversation reaches them.
+            if self.role == Message.Sender.COUNSELLOR and event.get("staff") == self.user.pk:
+                await self.send_json({"type": "event", "event": "transferred"})
+                await self.close(code=CLOSE_NOT_ALLOWED)
+            return
         await self.send_json(event)
 
 
@@ -212,6 +219,7 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
         user, session = self.scope["user"], self.scope["session"]
         try:
             await database_sync_to_async(_authorise_staff)(user, session)
+            self.supervises = user.role in ("supervisor", "admin")
         except PermissionDenied:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
@@ -229,7 +237,10 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "code": "unknown_type", "message": "Listen only."})
 
     async def broadcast(self, message):
-        if message["event"].get("type") == "queue.changed":
+        kind = message["event"].get("type")
+        if kind == "help.requested" and self.supervises:
+            await self.send_json({"type": "help.requested"})
+        elif kind in ("queue.changed", "help.requested"):
             await self.send_json({"type": "queue.changed"})
 
     async def session_ended(self, message):

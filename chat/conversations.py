@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import passphrases
 from accounts.models import User
-from chat import consent, events
+from chat import consent, events, records
 from chat.models import Conversation, Message
 
 
@@ -30,7 +30,16 @@ class PassphraseInMessage(Exception):
     """The client is about to send their own passphrase: it is not sent (R-A5)."""
 
 
-def open_conversation(*, for_whom, minor, in_danger, topic="", client=None, left_message=False):
+def open_conversation(
+    *,
+    for_whom,
+    minor,
+    in_danger,
+    topic="",
+    client=None,
+    left_message=False,
+    visitor_pseudonym="",
+):
     """Start a conversation in the queue. The caller must have shown the consent text."""
     with transaction.atomic():
         conversation = Conversation.objects.create(
@@ -41,7 +50,9 @@ def open_conversation(*, for_whom, minor, in_danger, topic="", client=None, left
             client=client,
             left_message=left_message,
             consent_version=consent.VERSION,
+            visitor_pseudonym="" if client is not None else visitor_pseudonym,
         )
+        records.open_record(conversation)
         if client is not None and client.first_conversation_at is None:
             User.objects.filter(pk=client.pk).update(first_conversation_at=timezone.now())
         events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
@@ -163,6 +174,7 @@ def end_conversation(conversation, by):
         if not ended:
             raise ConversationClosed
         conversation.refresh_from_db()
+        records.note_ended(conversation)
         events.send_on_commit(
             conversation.group_name, events.state_event(conversation, "ended", by=by)
         )

@@ -25,3 +25,8 @@ def state_event(conversation, name, **extra):
 
 def queue_changed():
     return {"type": "queue.changed"}
+
+
+def help_requested():
+    """To the queue group: the supervisors' pages say so; counsellors' pages refresh."""
+    return {"type": "help.requested"}

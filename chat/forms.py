@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chat import consent
-from chat.models import Conversation
+from chat.models import Availability, CannedResponse, ContactRecord, ContactTheme, Conversation
 
 # The browser must not remember what a visitor typed here (R-D7).
 OFF = {"autocomplete": "off"}
@@ -57,3 +57,81 @@ class LeaveMessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
     )
     consent = forms.BooleanField(label=consent.TEXT, required=True)
+
+
+# --- The counsellor's workspace ----------------------------------------------------------
+
+
+class AvailabilityForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Mijn status"), choices=Availability.Status.choices, widget=forms.RadioSelect
+    )
+    capacity = forms.TypedChoiceField(label=_("Gesprekken tegelijk"), coerce=int)
+
+    def __init__(self, *args, cap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].choices = [(n, str(n)) for n in range(1, cap + 1)]
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Notitie (alleen voor medewerkers)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+    )
+
+
+class TransferForm(forms.Form):
+    to = forms.TypedChoiceField(label=_("Overdragen aan"), coerce=int)
+    note = forms.CharField(
+        label=_("Overdrachtsnotitie voor je collega"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            (c.pk, f"{c.username} ({c.get_role_display()})") for c in colleagues
+        ]
+
+
+class BlockForm(forms.Form):
+    duration = forms.ChoiceField(
+        label=_("Hoe lang"),
+        choices=[("1d", _("1 dag")), ("7d", _("7 dagen")), ("30d", _("30 dagen"))],
+        initial="1d",
+    )
+    reason = forms.CharField(
+        label=_("Reden (een supervisor beoordeelt de blokkade)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
+
+
+class ClosingForm(forms.Form):
+    """Coarse categories only: never the name of a group or a person."""
+
+    themes = forms.MultipleChoiceField(
+        label=_("Thema's"),
+        choices=ContactTheme.Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    group_context = forms.ChoiceField(
+        label=_("Soort groep"),
+        choices=ContactRecord.GroupContext.choices,
+        widget=forms.RadioSelect,
+        initial=ContactRecord.GroupContext.UNKNOWN,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"), choices=ContactRecord.Outcome.choices, widget=forms.RadioSelect
+    )
+
+
+class CannedResponseForm(forms.ModelForm):
+    class Meta:
+        model = CannedResponse
+        fields = ["title", "body", "position"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}

@@ -301,6 +301,10 @@ class Block(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     visitor_pseudonym = models.CharField(max_length=64, blank=True, default="")
+    # The conversation it happened in, while that still exists: what a supervisor reviews.
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     until = models.DateTimeField()
     reason = EncryptedTextField()
     created_by = models.ForeignKey(

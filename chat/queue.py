@@ -1,11 +1,11 @@
 """The queue: who waits, in what order, and taking a chat from it."""
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from chat import events
-from chat.models import Conversation
+from audit import entries
+from chat import availability, events, records
+from chat.models import Availability, Conversation
 
 # A first estimate until there is history to learn from: minutes per person ahead.
 MINUTES_PER_PLACE = 5
@@ -17,6 +17,10 @@ class AlreadyClaimed(Exception):
 
 class AtCapacity(Exception):
     """The counsellor already has as many chats as they may."""
+
+
+class NotAvailable(Exception):
+    """The counsellor's status is busy or away: they take no new chats."""
 
 
 def waiting():
@@ -40,7 +44,9 @@ def claim(conversation, counsellor):
     both get it: whoever's UPDATE changes the row wins, the other gets AlreadyClaimed."""
     if not counsellor.is_staff_member:
         raise PermissionError("only staff claim conversations")
-    if Conversation.objects.active_for(counsellor).count() >= settings.COUNSELLOR_CAPACITY:
+    if availability.availability_of(counsellor).status != Availability.Status.AVAILABLE:
+        raise NotAvailable
+    if Conversation.objects.active_for(counsellor).count() >= availability.limit_for(counsellor):
         raise AtCapacity
     with transaction.atomic():
         won = Conversation.objects.filter(
@@ -49,6 +55,8 @@ def claim(conversation, counsellor):
         if not won:
             raise AlreadyClaimed
         conversation.refresh_from_db()
+        records.note_claimed(conversation)
+        entries.record(counsellor, entries.Action.CONVERSATION_CLAIMED, conversation=conversation)
         events.send_on_commit(conversation.group_name, events.state_event(conversation, "joined"))
         events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
     return conversation

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat import views
+from chat import guest_views, views
 
 # One address for every step of the visitor's chat: it ends up in the browser history.
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
         views.history_download,
         name="chat-history-download",
     ),
+    # A partner's professional in the three-way handover (chat/guests.py).
+    path("gast/", guest_views.guest_chat, name="chat-guest"),
+    path("gast/<str:token>/", guest_views.guest_join, name="chat-guest-join"),
 ]
 
 counsel_urlpatterns = [
@@ -22,4 +25,17 @@ counsel_urlpatterns = [
         "gesprek/<uuid:conversation_id>/", views.counsel_conversation, name="counsel-conversation"
     ),
     path("gesprek/<uuid:conversation_id>/aannemen/", views.counsel_claim, name="counsel-claim"),
+    path("status/", views.counsel_availability, name="counsel-availability"),
+    path("gesprek/<uuid:conversation_id>/notitie/", views.counsel_note, name="counsel-note"),
+    path(
+        "gesprek/<uuid:conversation_id>/overdragen/",
+        views.counsel_transfer,
+        name="counsel-transfer",
+    ),
+    path("gesprek/<uuid:conversation_id>/hulp/", views.counsel_help, name="counsel-help"),
+    path("gesprek/<uuid:conversation_id>/blokkeren/", views.counsel_block, name="counsel-block"),
+    path("gesprek/<uuid:conversation_id>/afronden/", views.counsel_close, name="counsel-close"),
+    path("snelle-antwoorden/", views.canned_list, name="canned-list"),
+    path("snelle-antwoorden/<int:pk>/", views.canned_list, name="canned-edit"),
+    path("snelle-antwoorden/<int:pk>/wissen/", views.canned_delete, name="canned-delete"),
 ]

@@ -13,9 +13,30 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import clients
 from accounts.decorators import client_required, role_required
-from chat import conversations, queue
-from chat.forms import IntakeForm, LeaveMessageForm
-from chat.models import Conversation
+from accounts.models import User
+from audit import entries
+from chat import (
+    availability,
+    blocks,
+    closing,
+    conversations,
+    help_requests,
+    notes,
+    queue,
+    records,
+    transfers,
+)
+from chat.forms import (
+    AvailabilityForm,
+    BlockForm,
+    CannedResponseForm,
+    ClosingForm,
+    IntakeForm,
+    LeaveMessageForm,
+    NoteForm,
+    TransferForm,
+)
+from chat.models import CannedResponse, Conversation
 from chat.schedule import chat_status
 
 SESSION_KEY = "conversation_id"
@@ -56,6 +77,8 @@ def start(request):
     status = chat_status()
     if not status.is_open:
         return closed(request, status)
+    if blocks.is_blocked(request.user, request.session):
+        return render(request, "chat/blocked.html")
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -67,6 +90,7 @@ def start(request):
             in_danger=form.cleaned_data["in_danger"],
             topic=form.cleaned_data["topic"],
             client=user if user.is_authenticated and user.is_client else None,
+            visitor_pseudonym=blocks.pseudonym_for_session(request.session),
         )
         request.session[SESSION_KEY] = str(conversation.pk)
         return redirect("chat")
@@ -136,62 +160,223 @@ def history_download(request, conversation_id):
     return response
 
 
-# --- Counsellors ----------------------------------------------------------------------
+# --- Counsellors: the workspace ---------------------------------------------------------
+#
+# One page for a whole shift: the queue, the counsellor's status, and a tab per chat they
+# hold or still have to close, each with its notes, transfer, help, block and closing form.
+# The side forms post here and come back to the same tab.
+
+STAFF = ()  # any staff role: counsellors, supervisors and admins all take chats
 
 
-@require_safe
-@role_required()
-def counsel_queue(request):
+def _earlier(conversation):
+    if conversation.client_id is None:
+        return Conversation.objects.none()
+    return (
+        Conversation.objects.filter(
+            client_id=conversation.client_id, state=Conversation.State.ENDED
+        )
+        .exclude(pk=conversation.pk)
+        .order_by("-created_at")
+    )
+
+
+def _chat_panel(conversation, user, colleagues):
+    return {
+        "conversation": conversation,
+        "earlier": _earlier(conversation),
+        "notes": notes.notes_of(conversation),
+        "transfers": transfers.transfers_of(conversation),
+        "help_open": help_requests.open_requests().filter(conversation=conversation).exists(),
+        "can_block": blocks.can_block(conversation),
+        "note_form": NoteForm(auto_id=f"note-{conversation.pk}-%s"),
+        "transfer_form": TransferForm(
+            colleagues=colleagues, auto_id=f"transfer-{conversation.pk}-%s"
+        ),
+        "block_form": BlockForm(auto_id=f"block-{conversation.pk}-%s"),
+        "closing_form": ClosingForm(auto_id=f"close-{conversation.pk}-%s"),
+    }
+
+
+def _workspace(request, selected=None):
+    user = request.user
+    availability.note_seen(user)
+    own = availability.availability_of(user)
+    held = list(
+        Conversation.objects.active_for(user).select_related("client").order_by("claimed_at")
+    )
+    to_close = list(records.to_close(user).select_related("client"))
+    colleagues = transfers.colleagues_for(None, user)
+    panels = [_chat_panel(c, user, colleagues) for c in held + to_close]
+    if selected is None and panels:
+        selected = panels[0]["conversation"]
     context = {
         "waiting": queue.waiting(),
         "left": Conversation.objects.messages_left(),
-        "mine": Conversation.objects.active_for(request.user).order_by("claimed_at"),
+        "held": held,
+        "to_close": to_close,
+        "panels": panels,
+        "selected": selected,
+        "availability": own,
+        "limit": availability.limit_for(user),
+        "availability_form": AvailabilityForm(
+            initial={"status": own.status, "capacity": own.capacity},
+            cap=settings.COUNSELLOR_CAPACITY,
+        ),
+        "canned": CannedResponse.objects.all(),
+        "max_chars": settings.MESSAGE_MAX_CHARS,
     }
-    return render(request, "chat/counsel_queue.html", context)
+    return render(request, "chat/workspace.html", context)
+
+
+@require_safe
+@role_required(*STAFF)
+def counsel_queue(request):
+    return _workspace(request)
+
+
+@require_safe
+@role_required(*STAFF)
+def counsel_conversation(request, conversation_id):
+    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    return _workspace(request, selected=conversation)
+
+
+def _back(conversation):
+    return redirect("counsel-conversation", conversation_id=conversation.pk)
 
 
 @require_POST
-@role_required()
+@role_required(*STAFF)
 def counsel_claim(request, conversation_id):
     conversation = get_object_or_404(Conversation, pk=conversation_id)
     try:
         queue.claim(conversation, request.user)
-    except queue.AlreadyClaimed:
+    except (queue.AlreadyClaimed, queue.NotAvailable, queue.AtCapacity) as refused:
         conversation.refresh_from_db()
         if conversation.counsellor_id == request.user.pk and conversation.is_open:
-            # A double click: the first one already took it.
-            return redirect("counsel-conversation", conversation_id=conversation.pk)
-        messages.error(request, _("Dit gesprek is al aangenomen, of de bezoeker is weggegaan."))
+            return _back(conversation)  # a double click: the first one already took it
+        messages.error(request, _claim_refused(refused, request.user))
         return redirect("counsel-queue")
-    except queue.AtCapacity:
-        messages.error(
-            request,
-            _("Je hebt al %(count)s gesprekken tegelijk. Rond eerst een gesprek af.")
-            % {"count": settings.COUNSELLOR_CAPACITY},
-        )
-        return redirect("counsel-queue")
-    return redirect("counsel-conversation", conversation_id=conversation.pk)
+    return _back(conversation)
 
 
-@require_safe
-@role_required()
-def counsel_conversation(request, conversation_id):
+def _claim_refused(refused, user):
+    if isinstance(refused, queue.NotAvailable):
+        return _("Je status is niet 'beschikbaar'. Zet die eerst op beschikbaar.")
+    if isinstance(refused, queue.AtCapacity):
+        return _(
+            "Je voert al %(count)s gesprek(ken) tegelijk, je eigen maximum. Rond eerst een "
+            "gesprek af, of kies bij 'Mijn status' voor meer gesprekken tegelijk."
+        ) % {"count": availability.limit_for(user)}
+    return _("Dit gesprek is al aangenomen, of de bezoeker is weggegaan.")
+
+
+@require_POST
+@role_required(*STAFF)
+def counsel_availability(request):
+    form = AvailabilityForm(request.POST, cap=settings.COUNSELLOR_CAPACITY)
+    if form.is_valid():
+        availability.set_status(request.user, form.cleaned_data["status"])
+        availability.set_capacity(request.user, form.cleaned_data["capacity"])
+    return redirect("counsel-queue")
+
+
+@require_POST
+@role_required(*STAFF)
+def counsel_note(request, conversation_id):
     conversation = conversations.get_conversation_for(request.user, conversation_id)
-    earlier = Conversation.objects.none()
-    if conversation.client_id is not None:
-        earlier = (
-            Conversation.objects.filter(
-                client_id=conversation.client_id, state=Conversation.State.ENDED
-            )
-            .exclude(pk=conversation.pk)
-            .order_by("-created_at")
-        )
-    return render(
-        request,
-        "chat/counsel_conversation.html",
-        {
-            "conversation": conversation,
-            "earlier": earlier,
-            "max_chars": settings.MESSAGE_MAX_CHARS,
-        },
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        notes.add_note(conversation, request.user, form.cleaned_data["body"])
+    return _back(conversation)
+
+
+@require_POST
+@role_required(*STAFF)
+def counsel_transfer(request, conversation_id):
+    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    colleagues = transfers.colleagues_for(conversation, request.user)
+    form = TransferForm(request.POST, colleagues=colleagues)
+    if not form.is_valid():
+        messages.error(request, _("Kies een collega die nu online is."))
+        return _back(conversation)
+    to_user = User.objects.get(pk=form.cleaned_data["to"])
+    try:
+        transfers.transfer(conversation, request.user, to_user, form.cleaned_data["note"])
+    except transfers.NotReachable:
+        messages.error(request, _("Die collega is niet meer beschikbaar. Kies iemand anders."))
+        return _back(conversation)
+    except transfers.NotYours:
+        messages.error(request, _("Dit gesprek is niet (meer) van jou."))
+        return redirect("counsel-queue")
+    messages.success(
+        request, _("Het gesprek is overgedragen aan %(name)s.") % {"name": to_user.username}
     )
+    return redirect("counsel-queue")
+
+
+@require_POST
+@role_required(*STAFF)
+def counsel_help(request, conversation_id):
+    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    help_requests.request_help(conversation, request.user)
+    return _back(conversation)
+
+
+@require_POST
+@role_required(*STAFF)
+def counsel_block(request, conversation_id):
+    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    form = BlockForm(request.POST)
+    if not form.is_valid() or not blocks.can_block(conversation):
+        messages.error(request, _("Geef een reden op voor de blokkade."))
+        return _back(conversation)
+    blocks.block_visitor(
+        conversation,
+        request.user,
+        duration=form.cleaned_data["duration"],
+        reason=form.cleaned_data["reason"],
+    )
+    return _back(conversation)
+
+
+@require_POST
+@role_required(*STAFF)
+def counsel_close(request, conversation_id):
+    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    form = ClosingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies een uitkomst om het gesprek af te ronden."))
+        return _back(conversation)
+    closing.close(conversation, request.user, **form.cleaned_data)
+    messages.success(request, _("Het gesprek is afgerond."))
+    return redirect("counsel-queue")
+
+
+# --- Supervisors: canned responses ("snelle antwoorden") ---------------------------------
+
+SUPERVISORS = (User.Role.SUPERVISOR, User.Role.ADMIN)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(*SUPERVISORS)
+def canned_list(request, pk=None):
+    """The list of canned responses, with a form to add one or edit the chosen one."""
+    editing = get_object_or_404(CannedResponse, pk=pk) if pk is not None else None
+    form = CannedResponseForm(request.POST or None, instance=editing)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        entries.record(request.user, entries.Action.CANNED_CHANGED, detail=f"saved={saved.pk}")
+        return redirect("canned-list")
+    context = {"responses": CannedResponse.objects.all(), "form": form, "editing": editing}
+    return render(request, "chat/canned.html", context)
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def canned_delete(request, pk):
+    response = get_object_or_404(CannedResponse, pk=pk)
+    entries.record(request.user, entries.Action.CANNED_CHANGED, detail=f"deleted={response.pk}")
+    response.delete()
+    return redirect("canned-list")

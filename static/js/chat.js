@@ -63,6 +63,7 @@ export function startChat(root) {
   let lastTypingSent = 0;
   let stopped = false; // ended, refused, or the page is going away
   let ended = false;
+  let caughtUp = false; // the first resume has replayed what was said before this page
 
   const seen = new Set(); // every seq on screen
   let contiguous = 0; // every seq up to this one is on screen: where a resume starts
@@ -146,7 +147,8 @@ export function startChat(root) {
     place(item, frame.seq);
     scrollToEnd();
     if (frame.from !== role) markRead();
-    emit("chat:message", { from: frame.from, own: frame.from === role, seq: frame.seq });
+    // What the first resume replays is history, not news (no sound, no unread count).
+    emit("chat:message", { from: frame.from, own: frame.from === role, seq: frame.seq, live: caughtUp });
   }
 
   // Read markers go one way: the counsellor sees what the visitor has read. Nothing about
@@ -311,7 +313,10 @@ export function startChat(root) {
   const HANDLERS = {
     message: onMessage,
     ack: onAck,
-    resumed: (frame) => showState(frame.state, frame.position, frame.wait_minutes),
+    resumed: (frame) => {
+      caughtUp = true;
+      showState(frame.state, frame.position, frame.wait_minutes);
+    },
     event: onEvent,
     typing: onTyping,
     read: onRead,

@@ -1,5 +1,7 @@
-// The counsellor's queue. A socket says the moment the queue changes (a visitor joins,
-// someone takes or leaves a chat); the page then fetches itself and swaps in the list.
+// The live part of a staff page: the counsellor's queue in the workspace, the supervisors'
+// overview. A socket says the moment something changes (a visitor joins, someone takes,
+// hands over or leaves a chat, a colleague's status, a call for help); the page then
+// fetches itself and swaps in the [data-queue-list] section.
 // The socket carries no conversation data. A slow timer stays as a safety net for when
 // the socket is down.
 
@@ -31,7 +33,10 @@ async function refresh() {
   // Keep the keyboard where it was, so a refresh never steals a counsellor's focus.
   const focusKey = document.activeElement?.dataset?.focusKey;
   section.replaceChildren(...fresh.childNodes);
+  Object.assign(section.dataset, fresh.dataset);
   if (focusKey) section.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+  // The workspace and the supervisors' overview react to what changed (sound, title).
+  document.dispatchEvent(new CustomEvent("queue:refreshed", { detail: { ...section.dataset } }));
   const freshCount = page.querySelector("[data-queue-count]");
   if (count && freshCount && count.textContent !== freshCount.textContent) {
     count.textContent = freshCount.textContent;
@@ -50,6 +55,11 @@ function listen() {
   socket.addEventListener("message", (event) => {
     const frame = JSON.parse(event.data);
     if (frame.type === "queue.changed") refresh();
+    else if (frame.type === "help.requested") {
+      // Only supervisors' sockets receive this one.
+      document.dispatchEvent(new CustomEvent("queue:help"));
+      refresh();
+    }
   });
   socket.addEventListener("close", (event) => {
     if (event.code === 4401 || event.code === 4403) {

@@ -150,7 +150,7 @@ def test_a_full_counsellor_is_told_so(client, hana, settings):
     response = log_in(client, hana).post(
         f"/medewerkers/gesprek/{conversation.pk}/aannemen/", follow=True
     )
-    assert "Rond eerst een gesprek af." in response.content.decode()
+    assert "Rond eerst een gesprek af" in response.content.decode()
     conversation.refresh_from_db()
     assert conversation.state == Conversation.State.WAITING
 

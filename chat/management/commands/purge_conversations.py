@@ -1,10 +1,12 @@
 from django.core.management.base import BaseCommand
 
+from chat import blocks
 from chat.conversations import purge_expired
 
 
 class Command(BaseCommand):
-    help = "Delete anonymous conversations past their retention period."
+    help = "Delete anonymous conversations and run-out blocks past their retention period."
 
     def handle(self, *args, **options):
         self.stdout.write(f"Deleted {purge_expired()} rows of expired conversations.")
+        self.stdout.write(f"Deleted {blocks.purge_expired()} run-out blocks.")

@@ -1,0 +1,69 @@
+"""Who is working: a staff member's status, how many chats they take on, and presence."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from chat import events
+from chat.models import Availability
+
+# The workspace refreshes at least every 30 s while it is open; two minutes without a
+# refresh means the counsellor closed it or lost the connection.
+ONLINE_WINDOW = datetime.timedelta(minutes=2)
+SEEN_EVERY = datetime.timedelta(seconds=20)
+
+Status = Availability.Status
+
+
+def availability_of(user):
+    return Availability.objects.get_or_create(user=user)[0]
+
+
+def limit_for(user):
+    """How many chats this counsellor holds at most right now: their own number, capped."""
+    return max(1, min(availability_of(user).capacity, settings.COUNSELLOR_CAPACITY))
+
+
+def set_status(user, status):
+    if status not in Status.values:
+        raise ValueError(status)
+    Availability.objects.update_or_create(
+        user=user, defaults={"status": status, "seen_at": timezone.now()}
+    )
+    events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+
+
+def set_capacity(user, capacity):
+    """Take on more (or fewer) chats at once, between one and the cap."""
+    capacity = max(1, min(int(capacity), settings.COUNSELLOR_CAPACITY))
+    Availability.objects.update_or_create(user=user, defaults={"capacity": capacity})
+    events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+    return capacity
+
+
+def note_seen(user, now=None):
+    """Called by the workspace page and its refreshes; writes at most every 20 s."""
+    now = now or timezone.now()
+    availability = availability_of(user)
+    if availability.seen_at is None or now - availability.seen_at >= SEEN_EVERY:
+        was_online = is_online(availability, now)
+        Availability.objects.filter(pk=availability.pk).update(seen_at=now)
+        if not was_online:
+            events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+
+
+def is_online(availability, now=None):
+    now = now or timezone.now()
+    return availability.seen_at is not None and now - availability.seen_at < ONLINE_WINDOW
+
+
+def online_staff(now=None):
+    """Availabilities of staff whose workspace is open, with their user."""
+    now = now or timezone.now()
+    return (
+        Availability.objects.filter(seen_at__gte=now - ONLINE_WINDOW, user__is_active=True)
+        .exclude(user__role="client")
+        .select_related("user")
+        .order_by("user__username")
+    )

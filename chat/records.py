@@ -1,0 +1,74 @@
+"""The anonymous contact registration behind the pilot's statistics.
+
+One ContactRecord per conversation, filled in as the conversation moves along and
+completed by the closing form (chat/closing.py). It keeps no link to a person and survives
+the conversation's deletion (the link to it is then emptied).
+"""
+
+from django.utils import timezone
+
+from chat.models import ContactRecord, Conversation
+
+
+def open_record(conversation):
+    started = conversation.created_at or timezone.now()
+    return ContactRecord.objects.create(
+        conversation=conversation,
+        started_hour=started.replace(minute=0, second=0, microsecond=0),
+        for_whom=conversation.for_whom,
+        minor=conversation.minor,
+        in_danger=conversation.in_danger,
+        with_account=conversation.client_id is not None,
+        result=(
+            ContactRecord.Result.MESSAGE
+            if conversation.left_message
+            else ContactRecord.Result.WAITING
+        ),
+    )
+
+
+def record_of(conversation):
+    """The conversation's record; made now for conversations older than the registration."""
+    try:
+        return conversation.record
+    except ContactRecord.DoesNotExist:
+        return open_record(conversation)
+
+
+def note_claimed(conversation):
+    record = record_of(conversation)
+    if record.result == ContactRecord.Result.WAITING:
+        record.result = ContactRecord.Result.ANSWERED
+        record.wait_seconds = _seconds(conversation.created_at, conversation.claimed_at)
+        record.save(update_fields=["result", "wait_seconds"])
+
+
+def note_ended(conversation):
+    record = record_of(conversation)
+    if conversation.state == Conversation.State.ABANDONED:
+        record.result = ContactRecord.Result.ABANDONED
+        record.wait_seconds = _seconds(conversation.created_at, conversation.ended_at)
+    elif conversation.claimed_at is not None:
+        record.duration_seconds = _seconds(conversation.claimed_at, conversation.ended_at)
+    record.save(update_fields=["result", "wait_seconds", "duration_seconds"])
+
+
+def note_transferred(conversation):
+    ContactRecord.objects.filter(conversation=conversation).update(transferred=True)
+
+
+def to_close(counsellor):
+    """Ended chats of this counsellor whose closing form is still open."""
+    return (
+        Conversation.objects.filter(
+            counsellor=counsellor, state=Conversation.State.ENDED, left_message=False
+        )
+        .exclude(record__closed_at__isnull=False)
+        .order_by("ended_at")
+    )
+
+
+def _seconds(start, end):
+    if start is None or end is None:
+        return None
+    return max(0, int((end - start).total_seconds()))

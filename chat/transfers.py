@@ -1,0 +1,73 @@
+"""Handing a live conversation to a colleague or a supervisor, with a note for them."""
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from audit import entries
+from chat import availability, conversations, events, records
+from chat.models import Conversation, Message, Transfer
+
+# What the visitor sees: neutral, and honest that the colleague can read back.
+VISITOR_TEXT = (
+    "Je gesprek gaat verder met een collega. Die kan lezen wat je eerder hebt geschreven."
+)
+
+
+class NotYours(Exception):
+    """Only the counsellor who holds the conversation can hand it over."""
+
+
+class NotReachable(Exception):
+    """The colleague is not online and available (supervisors always are)."""
+
+
+def colleagues_for(conversation, user):
+    """Who this conversation can go to now: supervisors on duty and available counsellors."""
+    User = get_user_model()
+    choices = []
+    for entry in availability.online_staff():
+        colleague = entry.user
+        if colleague.pk == user.pk:
+            continue
+        if colleague.role in (User.Role.SUPERVISOR, User.Role.ADMIN) or (
+            entry.status == entry.Status.AVAILABLE
+        ):
+            choices.append(colleague)
+    return choices
+
+
+def transfer(conversation, from_user, to_user, note=""):
+    """Move the conversation to `to_user`. The old counsellor's socket closes; the visitor
+    gets a neutral system message; the new counsellor finds it in their workspace."""
+    if to_user.pk not in {c.pk for c in colleagues_for(conversation, from_user)}:
+        raise NotReachable
+    with transaction.atomic():
+        moved = Conversation.objects.filter(
+            pk=conversation.pk, state=Conversation.State.ACTIVE, counsellor=from_user
+        ).update(counsellor=to_user)
+        if not moved:
+            raise NotYours
+        conversation.refresh_from_db()
+        Transfer.objects.create(
+            conversation=conversation, from_user=from_user, to_user=to_user, note=note.strip()
+        )
+        records.note_transferred(conversation)
+        entries.record(
+            from_user,
+            entries.Action.CONVERSATION_TRANSFERRED,
+            conversation=conversation,
+            detail=f"to={to_user.pk}",
+        )
+        conversations.post_message(conversation, Message.Sender.SYSTEM, VISITOR_TEXT, uuid.uuid4())
+        events.send_on_commit(
+            conversation.group_name,
+            events.state_event(conversation, "transferred", staff=from_user.pk),
+        )
+        events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+    return conversation
+
+
+def transfers_of(conversation):
+    return list(conversation.transfers.select_related("from_user", "to_user"))
