@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
@@ -16,10 +17,14 @@ from django.core.exceptions import PermissionDenied
 from accounts import sessions, staff
 from chat import conversations, events, queue
 from chat.models import Message
+from hoc.db_threads import in_db_thread
 
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_SESSION_ENDED = 4401
 RATE_PER_SECOND = 5
+# A socket writes its activity back at most this often (the idle limit is 30 minutes), so
+# a chat message costs one INSERT and no session write.
+ACTIVITY_SAVE_SECONDS = 5 * 60
 
 
 def _authorise(user, session, conversation_id):
@@ -48,9 +53,11 @@ def _resume(user, session, conversation_id, after):
     return missed, status
 
 
-def _send(user, session, conversation_id, body, client_id):
-    conversation, role = _authorise(user, session, conversation_id)
-    author = user if user.is_authenticated else None
+def _send(conversation, role, author, body, client_id, session, note_activity):
+    """The hot path: one statement. post_message itself refuses an ended conversation or a
+    counsellor who no longer holds it; the session was checked in memory by the caller."""
+    if note_activity:
+        sessions.note_activity(session, author, save=True)
     message, _ = conversations.post_message(conversation, role, body, client_id, author)
     return message.seq
 
@@ -65,12 +72,14 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         self.conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
         self.user, self.session = self.scope["user"], self.scope["session"]
         try:
-            conversation, self.role = await database_sync_to_async(_authorise)(
+            conversation, self.role = await in_db_thread(_authorise)(
                 self.user, self.session, self.conversation_id
             )
         except PermissionDenied:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
+        self.conversation = conversation
+        self.author = self.user if self.user.is_authenticated else None
         self.group = conversation.group_name
         self.session_group = sessions.socket_group(self.session.session_key or "")
         self.window = (time.monotonic(), 0)
@@ -86,6 +95,27 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
     async def session_ended(self, message):
         """Log-out, quick exit or account deletion in this session: close at once."""
         await self.close(code=CLOSE_SESSION_ENDED)
+
+    async def dispatch(self, message):
+        # Channels runs close_old_connections() in a thread before every event, a thread
+        # hop per frame and per fan-out delivery (../shared/docs/performance.md, lever 3).
+        # This consumer touches the database only through in_db_thread and
+        # database_sync_to_async, which tidy connections in the thread that uses them.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    def session_allows_sending(self):
+        """Checked in memory, without a query: expiry follows from the session's own clocks
+        (accounts/sessions.py), TOTP was checked at connect, and log-out, quick exit and
+        deletion close this socket through the session group. Returns whether this frame
+        should also write the session's activity back."""
+        if not self.user.is_authenticated:
+            return False
+        if sessions.is_expired(self.session, self.user):
+            raise PermissionDenied
+        return time.time() - self.session[sessions.SEEN] > ACTIVITY_SAVE_SECONDS
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
@@ -143,7 +173,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_resume(self, content):
         after = int(content.get("after", 0))
-        missed, status = await database_sync_to_async(_resume)(
+        missed, status = await in_db_thread(_resume)(
             self.user, self.session, self.conversation_id, after
         )
         for event in missed:
@@ -155,8 +185,9 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         client_id = str(uuid.UUID(str(content.get("id"))))
         if not isinstance(body, str):
             raise ValueError
-        seq = await database_sync_to_async(_send)(
-            self.user, self.session, self.conversation_id, body, client_id
+        note_activity = self.session_allows_sending()
+        seq = await in_db_thread(_send)(
+            self.conversation, self.role, self.author, body, client_id, self.session, note_activity
         )
         await self.send_json({"type": "ack", "id": client_id, "seq": seq})
 
@@ -178,7 +209,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def on_end(self, content):
-        await database_sync_to_async(_end)(self.user, self.session, self.conversation_id)
+        await in_db_thread(_end)(self.user, self.session, self.conversation_id)
 
     HANDLERS = {
         "resume": on_resume,

@@ -2,10 +2,11 @@
 
 import datetime
 import uuid
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from accounts import passphrases
@@ -127,31 +128,100 @@ def post_message(conversation, sender, body, client_id, author=None):
         raise MessageTooLong
     if sender == Message.Sender.VISITOR and passphrases.contains_passphrase_of(author, body):
         raise PassphraseInMessage
-    client_id = uuid.UUID(str(client_id))
+    message = Message(
+        conversation=conversation,
+        client_id=uuid.UUID(str(client_id)),
+        sender=sender,
+        author=author,
+        body=body,
+        created_at=timezone.now(),
+    )
+    try:
+        # Inside a caller's transaction a failed INSERT must not spoil it: a savepoint.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            message.seq = _insert_message(message, sender, author)
+    except IntegrityError:
+        message.seq = None  # the same client_id was stored before: a resend
+    if message.seq is None:
+        return _refused_or_stored_before(conversation, message.client_id)
+    message._state.adding = False
+    message._state.db = DEFAULT_DB_ALIAS
+    events.send_on_commit(conversation.group_name, message.as_event())
+    return message, True
+
+
+# The next number and the message in one statement. The UPDATE's row lock orders
+# concurrent posts in a conversation; its WHERE is the per-action authorisation: the
+# conversation is open and, for a counsellor, still theirs (transfers change it; a
+# visitor's part never changes while the conversation is open).
+_POST = """
+    WITH bumped AS (
+        UPDATE chat_conversation SET last_seq = last_seq + 1
+        WHERE id = %s AND state IN ('waiting', 'active') AND (%s OR counsellor_id = %s)
+        RETURNING id, last_seq
+    )
+    INSERT INTO chat_message
+        (id, client_id, sender, author_id, body, created_at, conversation_id, seq)
+    SELECT %s, %s, %s, %s, %s, %s, bumped.id, bumped.last_seq FROM bumped
+    RETURNING seq
+"""
+# SQLite (development only) has no UPDATE inside WITH: the same in two statements.
+_BUMP = """
+    UPDATE chat_conversation SET last_seq = last_seq + 1
+    WHERE id = %s AND state IN ('waiting', 'active') AND (%s OR counsellor_id = %s)
+    RETURNING id, last_seq
+"""
+_INSERT = """
+    INSERT INTO chat_message
+        (id, client_id, sender, author_id, body, created_at, conversation_id, seq)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+"""
+
+
+def _insert_message(message, sender, author):
+    """The sequence number the message was stored under, or None when refused."""
+    as_counsellor = sender == Message.Sender.COUNSELLOR
+    bump_params = [
+        _db_value(Conversation, "id", message.conversation_id),
+        not as_counsellor,
+        author.pk if as_counsellor and author is not None else None,
+    ]
+    columns = ["id", "client_id", "sender", "author", "body", "created_at"]
+    values = [_db_value(Message, name, message) for name in columns]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_POST, [*bump_params, *values])
+            row = cursor.fetchone()
+            return None if row is None else row[0]
+        with transaction.atomic():
+            cursor.execute(_BUMP, bump_params)
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            cursor.execute(_INSERT, [*values, *row])
+            return row[1]
+
+
+def _db_value(model, name, instance_or_value):
+    """A value as the ORM would write it; for the body that is the ciphertext sealed to
+    this row's id (hoc/fields.py)."""
+    field = model._meta.get_field(name)
+    value = instance_or_value
+    if isinstance(instance_or_value, models.Model):
+        value = field.pre_save(instance_or_value, add=True)
+    return field.get_db_prep_save(value, connection)
+
+
+def _refused_or_stored_before(conversation, client_id):
+    """Nothing was stored: a resend of a stored message, an ended chat, or not allowed."""
     existing = Message.objects.filter(conversation=conversation, client_id=client_id).first()
     if existing is not None:
         return existing, False
-    try:
-        with transaction.atomic():
-            # The row lock gives each message the next number, one writer at a time.
-            locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-            if not locked.is_open:
-                raise ConversationClosed
-            locked.last_seq += 1
-            locked.save(update_fields=["last_seq"])
-            message = Message.objects.create(
-                conversation=locked,
-                seq=locked.last_seq,
-                client_id=client_id,
-                sender=sender,
-                author=author,
-                body=body,
-            )
-            events.send_on_commit(locked.group_name, message.as_event())
-    except IntegrityError:
-        # The same client_id raced itself on two sockets: the other one stored it.
-        return Message.objects.get(conversation=conversation, client_id=client_id), False
-    return message, True
+    if not Conversation.objects.filter(
+        pk=conversation.pk, state__in=[Conversation.State.WAITING, Conversation.State.ACTIVE]
+    ).exists():
+        raise ConversationClosed
+    raise PermissionDenied
 
 
 def messages_after(conversation, seq):

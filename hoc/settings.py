@@ -285,6 +285,9 @@ else:
     os.close(os.open(DATABASES["default"]["NAME"], os.O_WRONLY | os.O_CREAT, 0o600))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads that run the chat sockets' database work (hoc/db_threads.py); keep it below
+# HOC_DB_POOL_SIZE so HTTP requests still find a connection.
+DB_THREADS = envint("HOC_DB_THREADS", 4)
 
 # Each silenced check says why where it is added; README lists them too (R-K1).
 SILENCED_SYSTEM_CHECKS = []
