@@ -1,11 +1,22 @@
 """Supervisors' pages: the live overview, a stated look into a conversation, the
 statistics for the pilot's evaluation and the audit log."""
 
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import uuid
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import role_required
 from accounts.models import User
+from audit.models import AuditEntry
+from chat import availability, blocks, help_requests
+from chat.models import Block, Conversation
+from oversight import looks
+from oversight import overview as overview_module
+from oversight.forms import BlockReviewForm, LookForm
 
 SUPERVISORS = (User.Role.SUPERVISOR, User.Role.ADMIN)
 
@@ -13,4 +24,50 @@ SUPERVISORS = (User.Role.SUPERVISOR, User.Role.ADMIN)
 @require_safe
 @role_required(*SUPERVISORS)
 def overview(request):
-    return render(request, "oversight/overview.html", {})
+    """Live: queue.js refetches this page whenever the queue socket says something changed."""
+    availability.note_seen(request.user)
+    return render(request, "oversight/overview.html", overview_module.snapshot())
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(*SUPERVISORS)
+def look(request, conversation_id):
+    """Ask why; then, and only in the answer to that POST, show the conversation. There is
+    no address that shows it without a new reason and a new audit entry."""
+    form = LookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        seen = looks.look(request.user, conversation_id, **form.cleaned_data)
+        for help_request in help_requests.open_requests().filter(conversation_id=conversation_id):
+            help_requests.answer(help_request, request.user)
+        return render(request, "oversight/look.html", seen)
+    exists = Conversation.objects.filter(pk=conversation_id).exists()
+    if not exists:
+        raise Http404
+    return render(request, "oversight/look_reason.html", {"form": form, "id": conversation_id})
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def review_block(request, block_id):
+    block = get_object_or_404(Block, pk=block_id)
+    form = BlockReviewForm(request.POST)
+    if form.is_valid():
+        blocks.review(block, request.user, lift=form.cleaned_data["decision"] == "lift")
+    return redirect("oversight-overview")
+
+
+@require_safe
+@role_required(*SUPERVISORS)
+def audit_log(request):
+    """Append-only, newest first; filter by conversation or referral id."""
+    entries = AuditEntry.objects.all()
+    about = request.GET.get("over", "").strip()
+    if about:
+        try:
+            about_id = uuid.UUID(about)
+        except ValueError:
+            entries = entries.none()
+        else:
+            entries = entries.filter(Q(conversation_id=about_id) | Q(referral_id=about_id))
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    return render(request, "oversight/audit_log.html", {"page": page, "about": about})
