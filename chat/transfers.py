@@ -23,7 +23,7 @@ class NotReachable(Exception):
     """The colleague is not online and available (supervisors always are)."""
 
 
-def colleagues_for(conversation, user):
+def colleagues_for(user):
     """Who this conversation can go to now: supervisors on duty and available counsellors."""
     User = get_user_model()
     choices = []
@@ -41,7 +41,7 @@ def colleagues_for(conversation, user):
 def transfer(conversation, from_user, to_user, note=""):
     """Move the conversation to `to_user`. The old counsellor's socket closes; the visitor
     gets a neutral system message; the new counsellor finds it in their workspace."""
-    if to_user.pk not in {c.pk for c in colleagues_for(conversation, from_user)}:
+    if to_user.pk not in {c.pk for c in colleagues_for(from_user)}:
         raise NotReachable
     with transaction.atomic():
         moved = Conversation.objects.filter(

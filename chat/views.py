@@ -206,7 +206,7 @@ def _workspace(request, selected=None):
         Conversation.objects.active_for(user).select_related("client").order_by("claimed_at")
     )
     to_close = list(records.to_close(user).select_related("client"))
-    colleagues = transfers.colleagues_for(None, user)
+    colleagues = transfers.colleagues_for(user)
     panels = [_chat_panel(c, user, colleagues) for c in held + to_close]
     if selected is None and panels:
         selected = panels[0]["conversation"]
@@ -296,7 +296,7 @@ def counsel_note(request, conversation_id):
 @role_required(*STAFF)
 def counsel_transfer(request, conversation_id):
     conversation = conversations.get_conversation_for(request.user, conversation_id)
-    colleagues = transfers.colleagues_for(conversation, request.user)
+    colleagues = transfers.colleagues_for(request.user)
     form = TransferForm(request.POST, colleagues=colleagues)
     if not form.is_valid():
         messages.error(request, _("Kies een collega die nu online is."))
