@@ -12,9 +12,14 @@ from django.db import transaction
 QUEUE_GROUP = "queue"
 
 
-def send_on_commit(group, event):
+def send_on_commit(group, event, to=None):
+    """`to`: only sockets of these roles forward it (for example ("visitor",))."""
+    message = {"type": "broadcast", "event": event}
+    if to is not None:
+        message["to"] = list(to)
+
     def send():
-        async_to_sync(get_channel_layer().group_send)(group, {"type": "broadcast", "event": event})
+        async_to_sync(get_channel_layer().group_send)(group, message)
 
     transaction.on_commit(send)
 

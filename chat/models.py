@@ -145,6 +145,8 @@ class Message(models.Model):
         VISITOR = "visitor", _("bezoeker")
         COUNSELLOR = "counsellor", _("hulpverlener")
         SYSTEM = "system", _("systeem")
+        # A partner's professional invited into the chat (chat/guests.py).
+        GUEST = "guest", _("gastprofessional")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(
@@ -416,3 +418,38 @@ class ContactTheme(models.Model):
 
     def __str__(self):
         return self.theme
+
+
+class GuestInvitation(models.Model):
+    """A partner's professional invited into a live chat by a single-use link that expires
+    (the three-way handover). Only a hash of the link's token is kept. The guest sees what
+    is said after `joined_seq`, never before."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="guest_invitations"
+    )
+    partner_name = models.CharField(max_length=120)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    joined_seq = models.PositiveIntegerField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # Null with removed_at set: the guest left by themselves.
+    removed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"guest {self.pk}"
+
+    @property
+    def is_present(self):
+        return self.used_at is not None and self.removed_at is None

@@ -14,6 +14,7 @@ while :; do
     python manage.py prune_client_accounts || echo "scheduler: prune_client_accounts failed" >&2
     python manage.py purge_conversations || echo "scheduler: purge_conversations failed" >&2
     python manage.py purge_audit_log || echo "scheduler: purge_audit_log failed" >&2
+    python manage.py purge_referrals || echo "scheduler: purge_referrals failed" >&2
     # Later issues add the other retention purges here.
     sleep 900 &
     wait $!

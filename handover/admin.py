@@ -5,8 +5,16 @@ from handover.models import Partner
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ("name", "phone", "hours", "kind", "is_public", "emergency_order")
-    list_filter = ("kind", "is_public")
+    list_display = (
+        "name",
+        "phone",
+        "hours",
+        "kind",
+        "is_public",
+        "accepts_referrals",
+        "emergency_order",
+    )
+    list_filter = ("kind", "is_public", "accepts_referrals")
     search_fields = ("name",)
     fieldsets = (
         (None, {"fields": ("slug", "name", "name_en", "kind", "summary", "summary_en")}),
@@ -27,5 +35,5 @@ class PartnerAdmin(admin.ModelAdmin):
             },
         ),
         ("Op de website", {"fields": ("is_public", "emergency_order")}),
-        ("Voor medewerkers", {"fields": ("referral_route", "contact_facts")}),
+        ("Voor medewerkers", {"fields": ("accepts_referrals", "referral_route", "contact_facts")}),
     )

@@ -1,5 +1,9 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hoc.fields import EncryptedTextField
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -62,6 +66,11 @@ class Partner(models.Model):
         _("contactgegevens voor medewerkers"), blank=True, help_text=_("Alleen voor medewerkers.")
     )
     is_public = models.BooleanField(_("op de website"), default=True)
+    accepts_referrals = models.BooleanField(
+        _("kan een warme overdracht ontvangen"),
+        default=False,
+        help_text=_("Staat in de keuzelijst als een hulpverlener een verwijzing opstelt."),
+    )
     emergency_order = models.PositiveSmallIntegerField(
         _("plaats in de noodnummers"),
         null=True,
@@ -86,3 +95,164 @@ class Partner(models.Model):
     def tel(self):
         """The phone number for a tel: link: digits only."""
         return "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+
+class ReferralQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(state=Referral.State.IN_REVIEW).order_by("created_at")
+
+    def visible_to(self, user):
+        """Supervisors and admins see every referral; a counsellor the ones they drafted."""
+        if user.role in (user.Role.SUPERVISOR, user.Role.ADMIN):
+            return self
+        if user.role == user.Role.COUNSELLOR:
+            return self.filter(drafted_by=user)
+        return self.none()
+
+    def of_client(self, client):
+        """What a client sees in their account: everything once consent was asked."""
+        return self.filter(client=client, without_consent=False).exclude(
+            state__in=[Referral.State.DRAFT, Referral.State.CANCELLED]
+        )
+
+    def asking_consent_in(self, conversation):
+        return self.filter(conversation=conversation, state=Referral.State.CONSENT_ASKED)
+
+
+class Referral(models.Model):
+    """A warm handover of a client to a partner: with the client's consent, or (meldcode,
+    docs/handover.md) without it after a written justification and a second person's check.
+
+    Its own record with its own retention (HOC_REFERRAL_RETENTION_DAYS): it outlives the
+    conversation it came from. Every step is in the audit log; the free text is sealed.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        CONSENT_ASKED = "consent_asked", _("wacht op toestemming")
+        DECLINED = "declined", _("geen toestemming")
+        IN_REVIEW = "in_review", _("ter beoordeling")
+        RETURNED = "returned", _("teruggestuurd")
+        APPROVED = "approved", _("goedgekeurd")
+        SENT = "sent", _("verstuurd")
+        ACKNOWLEDGED = "acknowledged", _("ontvangen door de partner")
+        CLOSED = "closed", _("afgesloten")
+        WITHDRAWN = "withdrawn", _("toestemming ingetrokken")
+        CANCELLED = "cancelled", _("geannuleerd")
+
+    class Purpose(models.TextChoices):
+        ADVICE = "advice", _("advies")
+        CARE = "care", _("hulp met een afspraak (face-to-face)")
+        MELDING = "melding", _("een melding")
+        AANGIFTE = "aangifte", _("steun bij aangifte")
+
+    class Shared(models.TextChoices):
+        """What a partner may receive. SUMMARY always goes; NAME and CONTACT identify."""
+
+        SUMMARY = "summary", _("een korte samenvatting van je situatie")
+        AGE = "age", _("of je jonger bent dan 18")
+        CHILDREN = "children", _("dat er kinderen bij betrokken zijn")
+        NAME = "name", _("de naam die jij opgeeft (mag ook een schuilnaam zijn)")
+        CONTACT = "contact", _("het telefoonnummer of e-mailadres dat jij opgeeft")
+
+    class ContactRoute(models.TextChoices):
+        CLIENT_CONTACTS = "client_contacts", _("je neemt zelf contact op")
+        PARTNER_CALLS = "partner_calls", _("de partner belt je")
+        PARTNER_WRITES = "partner_writes", _("de partner mailt je")
+        IN_CHAT = "in_chat", _("de partner komt erbij in deze chat")
+
+    class SendMethod(models.TextChoices):
+        PHONE = "phone", _("telefonisch")
+        SECURE_MAIL = "secure_mail", _("beveiligde mail")
+        IN_PERSON = "in_person", _("persoonlijk")
+        IN_CHAT = "in_chat", _("in de chat (drie-gesprek)")
+
+    class Concern(models.TextChoices):
+        ACUTE = "acute", _("acute onveiligheid")
+        STRUCTURAL = "structural", _("structurele onveiligheid")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        "chat.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Null for an anonymous visitor: then nothing identifying may be shared.
+    client = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
+    purpose = models.CharField(_("doel"), max_length=10, choices=Purpose.choices)
+    state = models.CharField(max_length=14, choices=State.choices, default=State.DRAFT)
+    without_consent = models.BooleanField(_("zonder toestemming (meldcode)"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Set when the referral reaches a final state; the retention counts from here.
+    finished_at = models.DateTimeField(null=True, blank=True)
+    drafted_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    summary = EncryptedTextField(_("samenvatting"))
+    shared = models.JSONField(default=list)  # Shared codes
+    # Empty on the meldcode path: the partner's own procedure decides the contact.
+    contact_route = models.CharField(
+        _("hoe de partner contact opneemt"),
+        max_length=16,
+        choices=ContactRoute.choices,
+        blank=True,
+    )
+    # Only what the client chose to give, in the consent card (JSON: name, contact, times).
+    contact_details = EncryptedTextField(blank=True, default="")
+    # The consent card exactly as shown (JSON), and when the client decided.
+    consent_snapshot = EncryptedTextField(blank=True, default="")
+    consent_at = models.DateTimeField(null=True, blank=True)
+
+    # The meldcode path (without consent).
+    concern = models.CharField(max_length=10, choices=Concern.choices, blank=True)
+    children_involved = models.BooleanField(default=False)
+    justification = EncryptedTextField(blank=True, default="")  # JSON: the meldcode steps
+    client_informed = models.BooleanField(null=True, blank=True)
+    not_informed_reason = EncryptedTextField(blank=True, default="")
+
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comments = EncryptedTextField(blank=True, default="")
+    sent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_method = models.CharField(max_length=12, choices=SendMethod.choices, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("verwijzing")
+        verbose_name_plural = _("verwijzingen")
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.state} {self.pk}"
+
+    @property
+    def is_anonymous(self):
+        return self.client_id is None
+
+    @property
+    def is_finished(self):
+        return self.state in FINAL_STATES
+
+    def shared_labels(self):
+        return [str(self.Shared(code).label) for code in self.shared if code in self.Shared]
+
+
+FINAL_STATES = frozenset(
+    {
+        Referral.State.DECLINED,
+        Referral.State.CLOSED,
+        Referral.State.WITHDRAWN,
+        Referral.State.CANCELLED,
+    }
+)

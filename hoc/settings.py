@@ -253,6 +253,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hoc.context_processors.site",
+                "handover.context_processors.client_referrals",
             ],
         },
     },
@@ -484,12 +485,16 @@ INACTIVE_ACCOUNT_RETENTION_DAYS = envint("HOC_INACTIVE_ACCOUNT_RETENTION_DAYS", 
 SIGNUP_RETENTION_DAYS = envint("HOC_SIGNUP_RETENTION_DAYS", 30)
 # The audit log (R-F3): long enough to answer a complaint or an inspection about a handover.
 AUDIT_RETENTION_DAYS = envint("HOC_AUDIT_RETENTION_DAYS", 730)
+# Referrals (the warm handover): their own record, kept this many days after they are
+# finished (closed, declined, withdrawn, cancelled) or, unfinished, after their last change.
+REFERRAL_RETENTION_DAYS = envint("HOC_REFERRAL_RETENTION_DAYS", 730)
 for _name in (
     "CONVERSATION_RETENTION_DAYS",
     "UNUSED_ACCOUNT_RETENTION_HOURS",
     "INACTIVE_ACCOUNT_RETENTION_DAYS",
     "SIGNUP_RETENTION_DAYS",
     "AUDIT_RETENTION_DAYS",
+    "REFERRAL_RETENTION_DAYS",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"HOC_{_name} must be at least 1.")

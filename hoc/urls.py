@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.admin_site import StaffAdminSite
 from accounts.urls import client_urlpatterns, staff_urlpatterns
 from chat.urls import counsel_urlpatterns
+from handover import urls as handover_urls
 from hoc import views
 
 # The admin sits behind the staff log-in with TOTP (django-otp's documented way to swap it).
@@ -17,6 +18,7 @@ urlpatterns = [
     path("medewerkers/", include(staff_urlpatterns)),
     path("medewerkers/", include(counsel_urlpatterns)),
     path("medewerkers/overzicht/", include("oversight.urls")),
+    path("medewerkers/verwijzingen/", include(handover_urls.urlpatterns)),
 ]
 
 # Dutch at /, English under /en/: the language lives in the URL, not in a cookie. Paths
@@ -32,7 +34,9 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy, name="privacy"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("onze-woorden/", views.words, name="words"),
+    path("chat/toestemming/", include(handover_urls.chat_urlpatterns)),
     path("chat/", include("chat.urls")),
+    path("account/toestemming/", include(handover_urls.account_urlpatterns)),
     path("account/", include(client_urlpatterns)),
     prefix_default_language=False,
 )

@@ -37,6 +37,7 @@ def retention():
         "unused_account_hours": settings.UNUSED_ACCOUNT_RETENTION_HOURS,
         "inactive_account_days": settings.INACTIVE_ACCOUNT_RETENTION_DAYS,
         "signup_days": settings.SIGNUP_RETENTION_DAYS,
+        "referral_days": settings.REFERRAL_RETENTION_DAYS,
     }
 
 

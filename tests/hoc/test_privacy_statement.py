@@ -10,6 +10,7 @@ NAMES = {
     "unused_account_hours": "UNUSED_ACCOUNT_RETENTION_HOURS",
     "inactive_account_days": "INACTIVE_ACCOUNT_RETENTION_DAYS",
     "signup_days": "SIGNUP_RETENTION_DAYS",
+    "referral_days": "REFERRAL_RETENTION_DAYS",
 }
 
 

@@ -1,0 +1,185 @@
+"""The three-way handover: a partner's professional joins a live chat as a guest.
+
+The counsellor invites (handover checks the client's consent first); the guest redeems a
+single-use link that expires, and from then on takes part through this browser session.
+The guest sees only what is said after joining (`joined_seq`), is announced to the client
+by a system message, and can be removed, which closes the guest's socket at once.
+"""
+
+import contextlib
+import datetime
+import hashlib
+import secrets
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import entries
+from audit.entries import Action
+from chat import conversations
+from chat.models import GuestInvitation, Message
+
+LINK_LIFETIME = datetime.timedelta(minutes=30)
+SESSION_KEY = "guest_invitation_id"
+
+
+class LinkNotValid(Exception):
+    """Unknown, used before, expired, withdrawn, or the chat has ended: one answer for all."""
+
+
+def _hash(token):
+    # The token has 256 random bits: a plain hash is enough to keep it out of the database.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(conversation, partner_name, counsellor, referral_id=None):
+    """A new single-use link for the conversation's counsellor to pass on. Returns
+    (invitation, token); only the token's hash is kept, so show the token now."""
+    if not conversation.is_open or conversation.counsellor_id != counsellor.pk:
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = GuestInvitation.objects.create(
+            conversation=conversation,
+            partner_name=partner_name[:120],
+            token_hash=_hash(token),
+            invited_by=counsellor,
+            expires_at=timezone.now() + LINK_LIFETIME,
+        )
+        entries.record(
+            counsellor,
+            Action.GUEST_INVITED,
+            conversation=conversation,
+            referral=referral_id,
+            detail=f"invitation={invitation.pk}",
+        )
+    return invitation, token
+
+
+def find_by_token(token):
+    """The invitation a link points to, if it can still be used; LinkNotValid otherwise."""
+    invitation = (
+        GuestInvitation.objects.select_related("conversation")
+        .filter(token_hash=_hash(token or ""))
+        .first()
+    )
+    if (
+        invitation is None
+        or invitation.used_at is not None
+        or invitation.removed_at is not None
+        or invitation.expires_at <= timezone.now()
+        or not invitation.conversation.is_open
+    ):
+        raise LinkNotValid
+    return invitation
+
+
+def redeem(token, session):
+    """The professional joins: the link is used up (a conditional UPDATE, so it works only
+    once even when clicked twice at the same moment), the client is told, and from here
+    on this session may read and write what comes next."""
+    invitation = find_by_token(token)
+    conversation = invitation.conversation
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = GuestInvitation.objects.filter(
+            pk=invitation.pk, used_at__isnull=True, removed_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+        if not claimed:
+            raise LinkNotValid
+        notice = _("Er doet nu iemand van %(partner)s mee aan het gesprek.") % {
+            "partner": invitation.partner_name
+        }
+        try:
+            message, _created = conversations.post_message(
+                conversation, Message.Sender.SYSTEM, notice, uuid.uuid4()
+            )
+        except conversations.ConversationClosed:
+            raise LinkNotValid from None
+        # The join notice is the first thing the guest sees; nothing before it.
+        GuestInvitation.objects.filter(pk=invitation.pk).update(joined_seq=message.seq - 1)
+        entries.record(
+            None,
+            Action.GUEST_JOINED,
+            conversation=conversation,
+            detail=f"invitation={invitation.pk}",
+        )
+    session[SESSION_KEY] = str(invitation.pk)
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_in(session, conversation=None):
+    """The guest invitation this session joined with, while the guest is still present."""
+    invitation_id = session.get(SESSION_KEY) if session is not None else None
+    if not invitation_id:
+        return None
+    invitation = GuestInvitation.objects.filter(
+        pk=invitation_id, used_at__isnull=False, removed_at__isnull=True
+    ).first()
+    if invitation is None:
+        return None
+    if conversation is not None and invitation.conversation_id != conversation.pk:
+        return None
+    return invitation
+
+
+def visible_after(conversation, session):
+    """The guest reads only messages with a higher seq than this."""
+    invitation = invitation_in(session, conversation)
+    if invitation is None or invitation.joined_seq is None:
+        raise PermissionDenied
+    return invitation.joined_seq
+
+
+def present(conversation):
+    return GuestInvitation.objects.filter(
+        conversation=conversation, used_at__isnull=False, removed_at__isnull=True
+    )
+
+
+def remove(invitation, by, session=None):
+    """The counsellor removes the guest, or the guest leaves (by=None, their own session).
+    The client is told; the guest's socket closes."""
+    invitation = GuestInvitation.objects.select_related("conversation").get(pk=invitation.pk)
+    if by is None:
+        if invitation_in(session, invitation.conversation) != invitation:
+            raise PermissionDenied
+    elif invitation.conversation.counsellor_id != by.pk:
+        raise PermissionDenied
+    conversation = invitation.conversation
+    with transaction.atomic():
+        removed = GuestInvitation.objects.filter(pk=invitation.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now(), removed_by=by
+        )
+        if not removed:
+            return False
+        if invitation.used_at is not None and conversation.is_open:
+            notice = _("De medewerker van %(partner)s doet niet meer mee aan het gesprek.") % {
+                "partner": invitation.partner_name
+            }
+            with contextlib.suppress(conversations.ConversationClosed):
+                conversations.post_message(
+                    conversation, Message.Sender.SYSTEM, notice, uuid.uuid4()
+                )
+        entries.record(
+            by,
+            Action.GUEST_REMOVED,
+            conversation=conversation,
+            detail=f"invitation={invitation.pk}" + ("" if by else " left"),
+        )
+        event = {"type": "guest.removed", "invitation": str(invitation.pk)}
+        group = conversation.group_name
+        transaction.on_commit(lambda: async_to_sync(get_channel_layer().group_send)(group, event))
+    if by is None and session is not None:
+        session.pop(SESSION_KEY, None)
+    return True
+
+
+def invitations_of(conversation):
+    return GuestInvitation.objects.filter(conversation=conversation).order_by("created_at")

@@ -1,0 +1,45 @@
+"""Referrals have their own retention (HOC_REFERRAL_RETENTION_DAYS), apart from the chat."""
+
+import datetime
+from pathlib import Path
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from chat.models import Conversation
+from handover import referrals
+from handover.models import Referral
+from tests.handover.conftest import consented_draft, in_state
+
+
+def test_finished_and_stale_referrals_go_after_their_period(chat, hana, veilig_thuis, settings):
+    settings.REFERRAL_RETENTION_DAYS = 10
+    now = timezone.now()
+    old_done = in_state(
+        consented_draft(chat, hana, veilig_thuis),
+        Referral.State.CLOSED,
+        finished_at=now - datetime.timedelta(days=11),
+    )
+    fresh_done = in_state(
+        consented_draft(chat, hana, veilig_thuis),
+        Referral.State.DECLINED,
+        finished_at=now - datetime.timedelta(days=9),
+    )
+    stale = consented_draft(chat, hana, veilig_thuis)
+    Referral.objects.filter(pk=stale.pk).update(updated_at=now - datetime.timedelta(days=11))
+    open_one = in_state(consented_draft(chat, hana, veilig_thuis), Referral.State.APPROVED)
+    assert referrals.purge_expired(now) == 2
+    assert set(Referral.objects.values_list("pk", flat=True)) == {fresh_done.pk, open_one.pk}
+    assert not Referral.objects.filter(pk=old_done.pk).exists()
+    call_command("purge_referrals")  # safe to run twice
+
+
+def test_a_referral_outlives_its_conversation(chat, hana, veilig_thuis):
+    referral = consented_draft(chat, hana, veilig_thuis)
+    Conversation.objects.filter(pk=chat.pk).delete()
+    referral.refresh_from_db()
+    assert referral.conversation is None and referral.summary
+
+
+def test_the_scheduler_runs_the_purge():
+    assert "purge_referrals" in Path("deploy/scheduler.sh").read_text()

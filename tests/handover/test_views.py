@@ -1,0 +1,163 @@
+"""The referral pages: staff under /medewerkers/verwijzingen/, the consent card's JSON in
+the client's chat, and the status in the client's account."""
+
+import json
+from pathlib import Path
+
+from django.test import Client
+
+from handover import referrals
+from handover.models import Referral
+from tests.conftest import log_in
+from tests.handover.conftest import consented_draft, in_state, meldcode_draft
+
+State = Referral.State
+BASE = "/medewerkers/verwijzingen/"
+
+
+def staff(user):
+    return log_in(Client(), user)
+
+
+def test_a_counsellor_drafts_from_their_chat(chat, hana, otto, veilig_thuis):
+    form = {
+        "partner": veilig_thuis.pk,
+        "purpose": "advice",
+        "summary": "Zorgen om thuis.",
+        "shared": ["age"],
+        "contact_route": "client_contacts",
+    }
+    assert staff(otto).post(f"{BASE}nieuw/{chat.pk}/", form).status_code == 403
+    response = staff(hana).post(f"{BASE}nieuw/{chat.pk}/", form)
+    referral = Referral.objects.get()
+    assert response.status_code == 302 and response.url == f"{BASE}{referral.pk}/"
+    assert referral.shared == ["summary", "age"] and referral.drafted_by == hana
+
+
+def test_the_form_for_an_anonymous_visitor_offers_nothing_identifying(anonymous_chat, hana):
+    html = staff(hana).get(f"{BASE}nieuw/{anonymous_chat.pk}/").content.decode()
+    assert "Deze bezoeker chat anoniem" in html
+    assert 'value="contact"' not in html and 'value="partner_calls"' not in html
+    assert 'value="client_contacts"' in html
+
+
+def test_lists_show_whose_referrals_and_mark_those_without_consent(
+    chat, hana, otto, sam, veilig_thuis
+):
+    in_state(meldcode_draft(chat, hana, veilig_thuis), State.IN_REVIEW)
+    consented_draft(chat, hana, veilig_thuis)
+    assert "Nog geen verwijzingen." in staff(otto).get(BASE).content.decode()
+    for user in (hana, sam):
+        html = staff(user).get(BASE).content.decode()
+        assert html.count("zonder toestemming (meldcode)") >= 1
+    assert "Wacht op jouw beoordeling" in staff(sam).get(BASE).content.decode()
+
+
+def test_steps_from_the_referral_page(chat, hana, sam, robin, veilig_thuis):
+    referral = consented_draft(chat, hana, veilig_thuis)
+    page = staff(hana).get(f"{BASE}{referral.pk}/").content.decode()
+    assert "Toestemming vragen in de chat" in page
+    staff(hana).post(f"{BASE}{referral.pk}/stap/toestemming-vragen/")
+    referral.refresh_from_db()
+    assert referral.state == State.CONSENT_ASKED
+    in_state(referral, State.IN_REVIEW)
+    # The drafter sees no review buttons and cannot approve by posting either.
+    assert "Goedkeuren" not in staff(hana).get(f"{BASE}{referral.pk}/").content.decode()
+    assert staff(hana).post(f"{BASE}{referral.pk}/stap/goedkeuren/").status_code == 403
+    assert staff(hana).post(f"{BASE}{referral.pk}/stap/onzin/").status_code == 403
+    supervisor = staff(sam)
+    supervisor.post(f"{BASE}{referral.pk}/stap/terugsturen/", {"comments": ""})
+    referral.refresh_from_db()
+    assert referral.state == State.IN_REVIEW  # a return needs a comment
+    supervisor.post(f"{BASE}{referral.pk}/stap/goedkeuren/", {"comments": "Goed zo."})
+    referral.refresh_from_db()
+    assert referral.state == State.APPROVED and referral.reviewed_by == sam
+    staff(hana).post(f"{BASE}{referral.pk}/stap/verstuurd/", {"method": "phone"})
+    referral.refresh_from_db()
+    assert referral.state == State.SENT and referral.sent_method == "phone"
+
+
+def test_the_meldcode_path_refuses_without_justification(chat, hana, veilig_thuis):
+    referral = meldcode_draft(chat, hana, veilig_thuis, justification={})
+    response = staff(hana).post(f"{BASE}{referral.pk}/stap/aanbieden/", follow=True)
+    assert "vul elke stap van de meldcode in" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == State.DRAFT
+
+
+def test_the_meldcode_form_drafts_without_consent(chat, hana, veilig_thuis):
+    form = {
+        "partner": veilig_thuis.pk,
+        "purpose": "melding",
+        "concern": "structural",
+        "children_involved": "on",
+        "summary": "Kinderen krijgen geen zorg.",
+        "client_informed": "no",
+        "not_informed_reason": "Het kind loopt dan gevaar.",
+        **{f"step_{key}": f"stap {key}" for key, _label in referrals.MELDCODE_STEPS},
+    }
+    response = staff(hana).post(f"{BASE}nieuw/{chat.pk}/zonder-toestemming/", form)
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert referral.without_consent and referral.concern == "structural"
+    assert referral.client_informed is False
+    referrals.submit(referral, hana)
+
+
+def test_the_printable_referral_holds_only_the_consented_fields(chat, hana, sam, veilig_thuis):
+    referral = consented_draft(
+        chat,
+        hana,
+        veilig_thuis,
+        shared=["contact"],  # the name is not to be shared
+    )
+    in_state(
+        referral,
+        State.APPROVED,
+        contact_details=json.dumps({"name": "Sanne", "contact": "06-12345678", "times": ""}),
+    )
+    assert staff(hana).get(f"{BASE}{referral.pk}/afdrukken/").status_code == 200
+    html = staff(sam).get(f"{BASE}{referral.pk}/afdrukken/").content.decode()
+    assert "06-12345678" in html and "Zorgen om de kinderen in de groep." in html
+    assert "Sanne" not in html
+    assert "@media print" in Path("static/css/handover.css").read_text()
+    draft = consented_draft(chat, hana, veilig_thuis)
+    assert staff(hana).get(f"{BASE}{draft.pk}/afdrukken/").status_code == 403
+
+
+def test_the_client_reads_and_answers_cards_only_in_their_own_chat(
+    chat, hana, robin, otto, veilig_thuis
+):
+    referral = consented_draft(chat, hana, veilig_thuis)
+    referrals.ask_consent(referral, hana)
+    client = log_in(Client(), robin)
+    cards = client.get(f"/chat/toestemming/{chat.pk}/").json()["cards"]
+    assert [card["id"] for card in cards] == [str(referral.pk)]
+    assert cards[0]["state"] == "consent_asked"
+    assert Client().get(f"/chat/toestemming/{chat.pk}/").status_code == 403
+    assert staff(hana).get(f"/chat/toestemming/{chat.pk}/").status_code == 403
+    decide = f"/chat/toestemming/besluit/{referral.pk}/"
+    assert Client().post(decide, {"decision": "decline"}).status_code == 403
+    missing = client.post(decide, {"decision": "accept", "digest": cards[0]["digest"]})
+    assert missing.status_code == 409 and missing.json() == {"error": "contact_missing"}
+    stale = client.post(decide, {"decision": "accept", "digest": "x", "contact": "06-1"})
+    assert stale.json() == {"error": "changed"}
+    given = {"decision": "accept", "digest": cards[0]["digest"], "contact": "06-1"}
+    assert client.post(decide, given).json() == {"state": "in_review"}
+    assert client.post(decide, {"decision": "withdraw"}).json() == {"state": "withdrawn"}
+
+
+def test_the_account_shows_the_status_and_allows_withdrawal(chat, hana, robin, veilig_thuis):
+    referral = in_state(consented_draft(chat, hana, veilig_thuis), State.APPROVED)
+    hidden = consented_draft(chat, hana, veilig_thuis)  # a draft is not the client's yet
+    client = log_in(Client(), robin)
+    html = client.get("/account/").content.decode()
+    assert "Je verwijzingen" in html and "Klaar om te versturen" in html
+    assert str(hidden.pk) not in html
+    assert client.get(f"/account/toestemming/{hidden.pk}/").status_code == 403
+    assert client.get(f"/account/toestemming/{referral.pk}/").status_code == 200
+    response = client.post(f"/account/toestemming/{referral.pk}/intrekken/")
+    assert response.status_code == 302 and response.url == "/account/"
+    referral.refresh_from_db()
+    assert referral.state == State.WITHDRAWN
+    assert "Je hebt je ja ingetrokken" in client.get("/account/").content.decode()
