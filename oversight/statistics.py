@@ -350,7 +350,7 @@ def compute(start, end):
             "outcome",
             ContactRecord.Outcome,
         ),
-        themes=_themes(closed),
+        themes=_themes(since, until),
         referrals=referral_statistics(start, end),
     )
 
@@ -402,7 +402,8 @@ def _volume(records, start, end):
         weeks.setdefault(day.isocalendar()[:2], []).append(day)
     week_items = []
     for (year, week), week_days in weeks.items():
-        span = f"{date_format(week_days[0], 'j M')} – {date_format(week_days[-1], 'j M')}"
+        first, last = date_format(week_days[0], "j b"), date_format(week_days[-1], "j b")
+        span = first if first == last else f"{first} – {last}"
         partial = _(" (deels)") if len(week_days) < 7 else ""
         week_items.append(
             (
@@ -420,18 +421,23 @@ def _volume(records, start, end):
         else:
             figures = [Figure(None, NOT_SHOWN) for _day in week_days]
         day_rows += [
-            Row(day.isoformat(), date_format(day, "D j M Y"), figure)
+            Row(day.isoformat(), date_format(day, "D j b Y"), figure)
             for day, figure in zip(week_days, figures, strict=True)
         ]
     per_day_table = Table("per_day", _("Contacten per dag"), tuple(day_rows), per_week.total)
     return per_week, per_day_table
 
 
-def _themes(closed):
+def _themes(since, until):
     """Themes of closed contacts. A contact may have several, so the rows do not add up
     to a total and only the small counts themselves are suppressed."""
-    ids = [record["id"] for record in closed]
-    themes = list(ContactTheme.objects.filter(record_id__in=ids).values_list("theme", flat=True))
+    themes = list(
+        ContactTheme.objects.filter(
+            record__started_hour__gte=since,
+            record__started_hour__lt=until,
+            record__closed_at__isnull=False,
+        ).values_list("theme", flat=True)
+    )
     return table(
         "themes",
         _("Thema's (afsluitformulier; een contact kan er meer hebben)"),

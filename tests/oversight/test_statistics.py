@@ -211,3 +211,12 @@ def test_a_week_cut_by_the_period_is_marked_partial():
     figures = statistics.compute(date(2026, 6, 3), date(2026, 6, 9))
     assert [row.key for row in figures.per_week.rows] == ["2026-W23", "2026-W24"]
     assert all("deels" in str(row.label) for row in figures.per_week.rows)
+
+
+def test_rows_are_labelled_in_dutch(figures):
+    assert [str(row.label) for row in figures.per_week.rows] == [
+        "week 45 (2 nov – 8 nov)",
+        "week 46 (9 nov – 15 nov)",
+    ]
+    assert str(figures.per_day.rows[0].label) == "ma 2 nov 2026"
+    assert str(figures.per_hour.rows[23].label) == "23:00–24:00"
