@@ -5,7 +5,7 @@ import uuid
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,7 +14,7 @@ from accounts.models import User
 from audit.models import AuditEntry
 from chat import availability, blocks, help_requests
 from chat.models import Block, Conversation
-from oversight import looks
+from oversight import charts, looks, statistics
 from oversight import overview as overview_module
 from oversight.forms import BlockReviewForm, LookForm
 
@@ -71,3 +71,33 @@ def audit_log(request):
             entries = entries.filter(Q(conversation_id=about_id) | Q(referral_id=about_id))
     page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
     return render(request, "oversight/audit_log.html", {"page": page, "about": about})
+
+
+# --- Statistics ---------------------------------------------------------------------------
+
+
+@require_safe
+@role_required(*SUPERVISORS)
+def statistics_page(request):
+    form = statistics.PeriodForm.from_query(request.GET)
+    context = {"form": form}
+    if form.is_valid():
+        figures = statistics.compute(form.cleaned_data["start"], form.cleaned_data["end"])
+        context.update(statistics=figures, charts=charts.for_statistics(figures))
+    return render(request, "oversight/statistics.html", context)
+
+
+@require_safe
+@role_required(*SUPERVISORS)
+def statistics_csv(request):
+    """The page's figures as CSV: the same suppressed values, never a record."""
+    form = statistics.PeriodForm.from_query(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain")
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="hoc-statistiek-{start.isoformat()}-{end.isoformat()}.csv"'
+    )
+    statistics.write_csv(statistics.compute(start, end), response)
+    return response
