@@ -5,6 +5,7 @@ chat/conversations.py or chat/queue.py, run off the event loop, and every action
 checks again that this user may still take part.
 """
 
+import asyncio
 import json
 import time
 import uuid
@@ -13,6 +14,8 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from redis.exceptions import RedisError
 
 from accounts import sessions, staff
 from chat import conversations, events, queue
@@ -22,6 +25,10 @@ from hoc.db_threads import in_db_thread
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_SESSION_ENDED = 4401
 RATE_PER_SECOND = 5
+# A sequence number in a frame must fit the seq column (PositiveIntegerField).
+SEQ_MAX = 2**31 - 1
+# PostgreSQL or Redis failing under a frame: the client keeps its message and retries.
+UNAVAILABLE = (DatabaseError, RedisError, OSError, asyncio.TimeoutError)
 # A socket writes its activity back at most this often (the idle limit is 30 minutes), so
 # a chat message costs one INSERT and no session write.
 ACTIVITY_SAVE_SECONDS = 5 * 60
@@ -65,6 +72,18 @@ def _send(conversation, role, author, body, client_id, session, note_activity):
 def _end(user, session, conversation_id):
     conversation, role = _authorise(user, session, conversation_id)
     conversations.end_conversation(conversation, by=role)
+
+
+def frame_seq(value):
+    """A sequence number from a frame, or ValueError ("invalid"): NaN, Infinity and numbers
+    beyond the column would otherwise fail deep in the database or the channel layer."""
+    try:
+        number = int(value)
+    except OverflowError:
+        raise ValueError from None
+    if not 0 <= number <= SEQ_MAX:
+        raise ValueError
+    return number
 
 
 class ConversationConsumer(AsyncJsonWebsocketConsumer):
@@ -129,7 +148,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
-        handler = self.HANDLERS.get(content.get("type"))
+        kind = content.get("type")
+        handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None  # {"type": []}
         if handler is None:
             await self.error("unknown_type", "Unknown frame type.", content)
             return
@@ -153,6 +173,10 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             )
         except (conversations.EmptyMessage, ValueError, TypeError):
             await self.error("invalid", "This frame is missing or has a wrong field.", content)
+        except UNAVAILABLE:
+            # Not a crash: the frame may or may not have taken effect, and a resend with the
+            # same id is stored once, so the client keeps it and tries again.
+            await self.error("unavailable", "Temporarily unavailable; try again.", content)
 
     def within_rate(self):
         started, count = self.window
@@ -172,7 +196,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
     # --- Handlers (a fixed table: the client's "type" never picks a method by name) ---
 
     async def on_resume(self, content):
-        after = int(content.get("after", 0))
+        after = frame_seq(content.get("after", 0))
         missed, status = await in_db_thread(_resume)(
             self.user, self.session, self.conversation_id, after
         )
@@ -200,7 +224,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def on_read(self, content):
-        seq = int(content.get("seq"))
+        seq = frame_seq(content.get("seq"))
         if self.role != Message.Sender.VISITOR:
             return  # the visitor never learns when the counsellor reads (Part C 9)
         await self.channel_layer.group_send(
