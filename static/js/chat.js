@@ -14,6 +14,7 @@ const WAITING_REFRESH_MS = 20000;
 // The server allows 5 frames a second; a resent outbox stays well below that.
 const RESEND_GAP_MS = 300;
 const RATE_LIMITED_RETRY_MS = 1000;
+const UNAVAILABLE_RETRY_MS = 2000;
 
 function newId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -287,12 +288,17 @@ export function startChat(root) {
 
   function onError(frame) {
     const waiting = frame.ref && outbox.has(frame.ref);
-    if (frame.code === "rate_limited") {
+    // Too fast, or the server could not reach its database or Redis for a moment: keep
+    // the message in the outbox and send it again with the same id (stored once).
+    if (frame.code === "rate_limited" || frame.code === "unavailable") {
       if (waiting) {
-        setTimeout(() => {
-          const body = outbox.get(frame.ref);
-          if (body !== undefined) send({ type: "message.send", id: frame.ref, body });
-        }, RATE_LIMITED_RETRY_MS);
+        setTimeout(
+          () => {
+            const body = outbox.get(frame.ref);
+            if (body !== undefined) send({ type: "message.send", id: frame.ref, body });
+          },
+          frame.code === "unavailable" ? UNAVAILABLE_RETRY_MS : RATE_LIMITED_RETRY_MS,
+        );
       }
       return;
     }
