@@ -167,6 +167,7 @@ def history_download(request, conversation_id):
 # The side forms post here and come back to the same tab.
 
 STAFF = ()  # any staff role: counsellors, supervisors and admins all take chats
+MUTED_KEY = "workspace_muted"
 
 
 def _earlier(conversation):
@@ -224,6 +225,7 @@ def _workspace(request, selected=None):
             cap=settings.COUNSELLOR_CAPACITY,
         ),
         "canned": CannedResponse.objects.all(),
+        "muted": request.session.get(MUTED_KEY, False),
         "max_chars": settings.MESSAGE_MAX_CHARS,
     }
     return render(request, "chat/workspace.html", context)
@@ -279,6 +281,14 @@ def counsel_availability(request):
     if form.is_valid():
         availability.set_status(request.user, form.cleaned_data["status"])
         availability.set_capacity(request.user, form.cleaned_data["capacity"])
+    return redirect("counsel-queue")
+
+
+@require_POST
+@role_required(*STAFF)
+def counsel_sound(request):
+    """The workspace's sound on or off, kept in the session: nothing stays on the device."""
+    request.session[MUTED_KEY] = request.POST.get("muted") == "1"
     return redirect("counsel-queue")
 
 

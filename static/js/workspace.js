@@ -4,10 +4,10 @@
 // keyboard shortcuts. The chats themselves are chat.js widgets, one per tab.
 
 const workspace = document.querySelector("[data-workspace]");
-const MUTE_KEY = "hoc-workspace-muted"; // a staff device setting; nothing about visitors
 const tabs = [...document.querySelectorAll("[data-tab]")];
 const unread = new Map(tabs.map((tab) => [tab.dataset.tab, 0]));
-let muted = localStorage.getItem(MUTE_KEY) === "1";
+const muteButton = document.querySelector("[data-mute]");
+let muted = muteButton?.getAttribute("aria-pressed") === "true";
 let audio = null;
 let waiting = Number(document.querySelector("[data-queue-list]")?.dataset.waiting || 0);
 let queueAlert = false;
@@ -43,17 +43,22 @@ function updateTitle() {
     : workspace.dataset.title;
 }
 
-const muteButton = document.querySelector("[data-mute]");
-function showMute() {
-  muteButton.setAttribute("aria-pressed", String(muted));
-}
+// Sound on or off is kept in the staff member's session on the server (no browser storage):
+// the form posts in the background and the page stays as it is.
+const soundForm = document.querySelector("[data-sound-form]");
 function toggleMute() {
+  if (!soundForm) return;
   muted = !muted;
-  localStorage.setItem(MUTE_KEY, muted ? "1" : "0");
-  showMute();
+  muteButton.setAttribute("aria-pressed", String(muted));
+  const body = new FormData(soundForm);
+  body.set("muted", muted ? "1" : "0");
+  soundForm.elements.muted.value = muted ? "0" : "1";
+  fetch(soundForm.action, { method: "POST", body, credentials: "same-origin" }).catch(() => {});
 }
-muteButton?.addEventListener("click", toggleMute);
-if (muteButton) showMute();
+soundForm?.addEventListener("submit", (event) => {
+  event.preventDefault();
+  toggleMute();
+});
 
 // --- Tabs ---------------------------------------------------------------------------------
 

@@ -314,3 +314,10 @@ def test_canned_responses_are_kept_by_supervisors_only(client, hana, sam):
     supervisor.post(f"/medewerkers/snelle-antwoorden/{response.pk}/wissen/")
     assert not CannedResponse.objects.exists()
     assert actions() == [Action.CANNED_CHANGED, Action.CANNED_CHANGED]
+
+
+def test_sound_off_is_kept_in_the_session_not_on_the_device(client, hana):
+    log_in(client, hana)
+    assert 'aria-pressed="false" data-mute' in client.get("/medewerkers/wachtrij/").content.decode()
+    client.post("/medewerkers/status/geluid/", {"muted": "1"})
+    assert 'aria-pressed="true" data-mute' in client.get("/medewerkers/wachtrij/").content.decode()
