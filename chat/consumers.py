@@ -18,7 +18,7 @@ from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 from accounts import sessions, staff
-from chat import conversations, events, queue
+from chat import conversations, events, guests, queue
 from chat.models import Message
 from hoc.db_threads import in_db_thread
 
@@ -48,6 +48,9 @@ def _authorise(user, session, conversation_id):
 
 def _resume(user, session, conversation_id, after):
     conversation, role = _authorise(user, session, conversation_id)
+    if role == Message.Sender.GUEST:
+        # A partner's professional reads only what was said after they joined.
+        after = max(after, guests.visible_after(conversation, session))
     missed = [m.as_event() for m in conversations.messages_after(conversation, after)]
     position = queue.position_of(conversation)
     status = {
@@ -65,12 +68,18 @@ def _send(conversation, role, author, body, client_id, session, note_activity):
     counsellor who no longer holds it; the session was checked in memory by the caller."""
     if note_activity:
         sessions.note_activity(session, author, save=True)
+    if role == Message.Sender.GUEST:
+        guests.visible_after(conversation, session)  # PermissionDenied once removed
     message, _ = conversations.post_message(conversation, role, body, client_id, author)
     return message.seq
 
 
 def _end(user, session, conversation_id):
     conversation, role = _authorise(user, session, conversation_id)
+    if role == Message.Sender.GUEST:
+        # A guest leaves; the conversation goes on between the client and the counsellor.
+        guests.remove(guests.invitation_in(session, conversation), None, session)
+        return
     conversations.end_conversation(conversation, by=role)
 
 
@@ -114,6 +123,12 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
     async def session_ended(self, message):
         """Log-out, quick exit or account deletion in this session: close at once."""
         await self.close(code=CLOSE_SESSION_ENDED)
+
+    async def guest_removed(self, message):
+        """A partner's professional was removed or left (chat/guests.py): their socket goes."""
+        mine = self.session.get(guests.SESSION_KEY) == message["invitation"]
+        if self.role == Message.Sender.GUEST and mine:
+            await self.close(code=CLOSE_NOT_ALLOWED)
 
     async def dispatch(self, message):
         # Channels runs close_old_connections() in a thread before every event, a thread
@@ -245,6 +260,10 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
 
     async def broadcast(self, message):
         event = message["event"]
+        if "to" in message and self.role not in message["to"]:
+            return  # for some roles only (events.send_on_commit's `to`)
+        if self.role == Message.Sender.GUEST and event.get("type") == "read":
+            return
         if event.get("type") == "typing" and self.role != Message.Sender.COUNSELLOR:
             return
         if event.get("type") == "read" and event.get("by") == self.role:

@@ -19,7 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as noop
 
 from accounts.models import User
 from audit import entries
@@ -359,6 +361,14 @@ def _check_justification(referral):
 
 # --- Consent ---------------------------------------------------------------------------------
 
+# How the contact goes, in the client's words on the card.
+ROUTE_SENTENCES = {
+    Route.PARTNER_CALLS: noop("%(partner)s belt je op het nummer dat jij hieronder geeft."),
+    Route.PARTNER_WRITES: noop("%(partner)s mailt je op het adres dat jij hieronder geeft."),
+    Route.CLIENT_CONTACTS: noop("Jij neemt zelf contact op met %(partner)s, als het jou uitkomt."),
+    Route.IN_CHAT: noop("Iemand van %(partner)s komt erbij in deze chat. Je ziet wanneer."),
+}
+
 
 def _card(referral):
     """The consent card as the client will read it: who gets what, and why."""
@@ -367,10 +377,10 @@ def _card(referral):
     card = {
         "partner": partner.name,
         "partner_does": partner.summary,
-        "purpose": str(Referral.Purpose(referral.purpose).label),
+        "purpose": capfirst(str(Referral.Purpose(referral.purpose).label)),
         "summary": referral.summary,
         "shares": referral.shared_labels(),
-        "contact": str(Route(route).label) if route else "",
+        "contact": _(ROUTE_SENTENCES[route]) % {"partner": partner.name} if route else "",
         "asks_contact": route in ROUTES_NEEDING_CONTACT,
         "asks_name": route in ROUTES_NEEDING_CONTACT and Shared.NAME in referral.shared,
         "anonymous": referral.client_id is None,
@@ -591,6 +601,33 @@ def invite_partner(referral, counsellor):
             _("Een professional uitnodigen kan alleen met toestemming voor een gesprek in de chat.")
         )
     return guests.invite(conversation, referral.partner.name, counsellor, referral_id=referral.pk)
+
+
+def forget_client(client):
+    """The client deleted their account: what they gave goes now. A referral not yet sent
+    counts as withdrawn (or declined, if they never answered); the record itself stays for
+    its retention period, without a link to anyone."""
+    with transaction.atomic():
+        for referral in Referral.objects.select_for_update().filter(client=client):
+            referral.contact_details = ""
+            action = None
+            if referral.without_consent:
+                pass
+            elif referral.state == State.CONSENT_ASKED:
+                referral.state, action = State.DECLINED, Action.REFERRAL_CONSENT_DECLINED
+            elif referral.state in TRANSITIONS["withdraw"][0]:
+                referral.state, action = State.WITHDRAWN, Action.REFERRAL_CONSENT_WITHDRAWN
+            if action is not None:
+                referral.finished_at = timezone.now()
+            referral.save()
+            if action is not None:
+                entries.record(
+                    None,
+                    action,
+                    conversation=referral.conversation_id,
+                    referral=referral,
+                    detail=f"state={referral.state} account_deleted",
+                )
 
 
 # --- Lists and retention -------------------------------------------------------------------

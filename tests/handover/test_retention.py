@@ -43,3 +43,28 @@ def test_a_referral_outlives_its_conversation(chat, hana, veilig_thuis):
 
 def test_the_scheduler_runs_the_purge():
     assert "purge_referrals" in Path("deploy/scheduler.sh").read_text()
+
+
+def test_deleting_the_account_withdraws_and_forgets_what_the_client_gave(
+    chat, hana, robin, veilig_thuis
+):
+    import json
+
+    from accounts import clients
+
+    waiting = in_state(
+        consented_draft(chat, hana, veilig_thuis),
+        Referral.State.APPROVED,
+        contact_details=json.dumps({"contact": "06-1"}),
+    )
+    sent = in_state(
+        consented_draft(chat, hana, veilig_thuis),
+        Referral.State.SENT,
+        contact_details=json.dumps({"contact": "06-1"}),
+    )
+    clients.delete_client(robin)
+    waiting.refresh_from_db()
+    sent.refresh_from_db()
+    assert waiting.state == Referral.State.WITHDRAWN and waiting.contact_details == ""
+    assert sent.state == Referral.State.SENT and sent.contact_details == ""
+    assert waiting.client is None and sent.client is None
