@@ -117,7 +117,10 @@ def referral_detail(request, referral_id):
         "card": referrals.card_of(referral) if referral.consent_snapshot else None,
         "contact": json.loads(referral.contact_details or "{}"),
         "justification": referrals.justification_of(referral),
-        "history": AuditEntry.objects.filter(referral_id=referral.pk).order_by("at"),
+        # The steps; every look at the referral is in the audit log, not in this list.
+        "history": AuditEntry.objects.filter(referral_id=referral.pk)
+        .exclude(action=AuditEntry.Action.REFERRAL_VIEWED)
+        .order_by("at"),
         "is_drafter": is_drafter,
         "can_review": is_reviewer and not is_drafter,
         "can_handle": is_drafter or is_reviewer,

@@ -46,6 +46,7 @@ function startCards(box) {
   function showState(element, state, card) {
     const asking = state === "consent_asked";
     element.querySelector("[data-ask]").hidden = !asking;
+    element.querySelector("[data-ok]").hidden = !asking;
     element.querySelector("[data-contact-fields]").hidden = !(asking && card.asks_contact);
     element.querySelector("[data-withdraw-box]").hidden = !OPEN.includes(state);
     const answer = element.querySelector("[data-answer]");

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import orm
-from tests.e2e.test_chat import open_all_week
+from tests.e2e.test_chat import open_all_week, serious_problems
 from tests.e2e.test_public_site import authenticator_code
 
 pytestmark = [
@@ -129,6 +129,7 @@ def test_consent_in_the_chat_approval_sending_and_the_clients_account(
     expect(card).to_contain_text("zorgen om haar kinderen")
     expect(card).to_contain_text("Nee zeggen mag.")
     card.screenshot(path=shot("card"))
+    assert serious_problems(client) == []
     card.get_by_role("button", name="Ja, dat is goed").click()
     expect(card.locator("[data-card-error]")).to_contain_text("Vul in hoe ze je kunnen bereiken")
     card.get_by_label("Telefoonnummer of e-mailadres").fill("06-12345678")
@@ -160,6 +161,8 @@ def test_consent_in_the_chat_approval_sending_and_the_clients_account(
     counsellor.get_by_label("telefonisch").check()
     counsellor.get_by_role("button", name="Markeren als verstuurd").click()
     expect(counsellor.locator(".referral-state")).to_contain_text("verstuurd")
+    counsellor.screenshot(path=shot("staff-detail"), full_page=True)
+    assert serious_problems(counsellor) == []
 
     # The client sees where things stand in their account.
     client.goto(server_url + "/account/")
@@ -168,6 +171,7 @@ def test_consent_in_the_chat_approval_sending_and_the_clients_account(
     expect(statuses.filter(has_text="Slachtofferhulp")).to_contain_text("ingetrokken")
     client.locator("#referrals-title").screenshot(path=shot("account-title"))
     client.screenshot(path=shot("account"), full_page=True)
+    assert serious_problems(client) == []
     client.get_by_role("link", name="Veilig Thuis").first.click()
     expect(client.locator(".printable")).to_contain_text("06-12345678")
     client.screenshot(path=shot("client-print"), full_page=True)
