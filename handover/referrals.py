@@ -432,18 +432,17 @@ def accept(referral, user, session, *, shown_digest, contact=None):
         locked = _locked(referral, "accept")
         if shown_digest != digest(locked.consent_snapshot):
             raise CardChanged
-        details = _contact_json(contact)
-        if details and locked.client_id is None:
+        given = {k: v for k, v in (contact or {}).items() if v and str(v).strip()}
+        if given and locked.client_id is None:
             raise IdentifyingDataForAnonymous
-        if locked.contact_route in ROUTES_NEEDING_CONTACT and not json.loads(details or "{}").get(
-            "contact"
-        ):
+        needs_contact = locked.contact_route in ROUTES_NEEDING_CONTACT
+        if needs_contact and not given.get("contact"):
             raise ContactDetailsMissing
-        if Shared.NAME not in locked.shared and details:
-            # Only what the card asked for is kept.
-            data = json.loads(details)
-            data["name"] = ""
-            details = json.dumps(data, ensure_ascii=False)
+        # Only what the card asked for is kept.
+        asked = {"contact", "times"} if needs_contact else set()
+        if needs_contact and Shared.NAME in locked.shared:
+            asked.add("name")
+        details = _contact_json({k: v for k, v in given.items() if k in asked})
         locked.contact_details = details
         locked.consent_at = timezone.now()
         return _move(locked, "accept", _client_actor(user), Action.REFERRAL_CONSENT_GIVEN)

@@ -345,3 +345,28 @@ def test_a_consent_referral_cannot_skip_the_client(chat, hana, veilig_thuis):
     referral = consented_draft(chat, hana, veilig_thuis)
     with pytest.raises(referrals.WrongState):
         referrals.submit(referral, hana)
+
+
+def test_only_the_details_the_card_asked_for_are_kept(chat, hana, robin, veilig_thuis):
+    referral = asked(
+        chat, hana, veilig_thuis, shared=[], contact_route=Referral.ContactRoute.CLIENT_CONTACTS
+    )
+    referrals.accept(
+        referral,
+        robin,
+        Session(),
+        shown_digest=referrals.digest(referral.consent_snapshot),
+        contact={"name": "Sanne", "contact": "06-1"},
+    )
+    referral.refresh_from_db()
+    assert referral.contact_details == ""
+    called = asked(chat, hana, veilig_thuis, shared=[Referral.Shared.CONTACT])
+    referrals.accept(
+        called,
+        robin,
+        Session(),
+        shown_digest=referrals.digest(called.consent_snapshot),
+        contact={"name": "Sanne", "contact": "06-1"},
+    )
+    called.refresh_from_db()
+    assert json.loads(called.contact_details) == {"name": "", "contact": "06-1", "times": ""}
