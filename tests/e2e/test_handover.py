@@ -73,7 +73,7 @@ def draft(counsellor, partner, route, shared=()):
     counsellor.get_by_label("Naar wie?").select_option(label=partner)
     counsellor.get_by_label("advies").check()
     counsellor.get_by_label("Samenvatting voor de partner").fill(
-        "Zij maakt zich zorgen om haar kinderen in de groep en wil advies."
+        "Zij maakt zich zorgen om haar kinderen in de <groep> en wil advies."
     )
     for label in shared:
         counsellor.get_by_label(label).check()
@@ -126,7 +126,10 @@ def test_consent_in_the_chat_approval_sending_and_the_clients_account(
     card = client.locator("[data-card]")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("Veilig Thuis")
-    expect(card).to_contain_text("zorgen om haar kinderen")
+    # Text, never markup: what the counsellor wrote shows exactly as written.
+    expect(card.locator("[data-summary]")).to_have_text(
+        "Zij maakt zich zorgen om haar kinderen in de <groep> en wil advies."
+    )
     expect(card).to_contain_text("Nee zeggen mag.")
     card.screenshot(path=shot("card"))
     assert serious_problems(client) == []
