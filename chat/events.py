@@ -5,11 +5,17 @@ channel layer may drop a broadcast (the PubSub layer delivers at most once); cli
 catch up from the database by sequence number.
 """
 
-from asgiref.sync import async_to_sync
+import asyncio
+import logging
+
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
+
 QUEUE_GROUP = "queue"
+_sending = set()  # broadcasts handed to the event loop, kept until done
 
 
 def send_on_commit(group, event, to=None):
@@ -18,10 +24,32 @@ def send_on_commit(group, event, to=None):
     if to is not None:
         message["to"] = list(to)
 
-    def send():
+    transaction.on_commit(lambda: _send(group, message))
+
+
+def _send(group, message):
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and loop.is_running():
+        # Called from a thread of a running server (a socket's database work, a view):
+        # hand the broadcast to the event loop instead of holding this thread, and with
+        # it a database connection, for a round trip to Redis (bench/README.md).
+        loop.call_soon_threadsafe(_start, group, message)
+    else:
         async_to_sync(get_channel_layer().group_send)(group, message)
 
-    transaction.on_commit(send)
+
+def _start(group, message):
+    task = get_channel_layer().group_send(group, message)
+    future = asyncio.ensure_future(task)
+    _sending.add(future)
+    future.add_done_callback(_done)
+
+
+def _done(future):
+    _sending.discard(future)
+    if not future.cancelled() and future.exception() is not None:
+        # The message is stored; clients catch up by sequence number (module docstring).
+        logger.warning("A broadcast did not reach the channel layer", exc_info=future.exception())
 
 
 def state_event(conversation, name, **extra):

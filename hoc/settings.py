@@ -288,7 +288,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Threads that run the chat sockets' database work (hoc/db_threads.py); keep it below
 # HOC_DB_POOL_SIZE so HTTP requests still find a connection.
-DB_THREADS = envint("HOC_DB_THREADS", 4)
+DB_THREADS = envint("HOC_DB_THREADS", 8)
 
 # Each silenced check says why where it is added; README lists them too (R-K1).
 SILENCED_SYSTEM_CHECKS = []
