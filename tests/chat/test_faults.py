@@ -308,7 +308,9 @@ def test_a_redis_pause_and_a_database_stall_lose_nothing_and_need_no_restart(cha
         return settled, recovered, recovery
 
     settled, recovered, recovery = asyncio.run(scenario())
-    connection.close()  # cut with the others
+    # This process's pooled connections were cut too: start its pool afresh.
+    connection.close()
+    connection.close_pool()
     assert settled, (visitor.outbox, counsellor.outbox)
     assert recovered and recovery < 5, recovery
     # Every message either stored and delivered, or explicitly given back to its sender.
