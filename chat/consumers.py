@@ -106,6 +106,9 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         except PermissionDenied:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
+        except UNAVAILABLE:
+            await self.close()  # the handshake fails; the page tries again with backoff
+            return
         self.conversation = conversation
         self.author = self.user if self.user.is_authenticated else None
         self.group = conversation.group_name

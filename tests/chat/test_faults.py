@@ -319,3 +319,73 @@ def test_a_redis_pause_and_a_database_stall_lose_nothing_and_need_no_restart(cha
     for process, _ in started.values():
         assert process.poll() is None  # no process died
     assert_no_crash(started)
+
+
+# The same faults, simulated in one process (no services needed): the exact frame that
+# meets a broken database gets the `unavailable` answer, and the socket goes on.
+
+
+@pytest.fixture
+def one_process_chat(hana):
+    conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
+    queue.claim(conversation, hana)
+    session = Client().session
+    session["conversation_id"] = str(conversation.pk)
+    session.save()
+    return conversation, session.session_key
+
+
+async def socket_for(conversation, cookie):
+    from channels.testing import WebsocketCommunicator
+
+    from hoc.asgi import application
+
+    communicator = WebsocketCommunicator(
+        application,
+        f"/ws/chat/{conversation.pk}/",
+        headers=[
+            (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
+            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
+        ],
+    )
+    return communicator, *(await communicator.connect())
+
+
+def broken_database(*args, **kwargs):
+    from django.db import OperationalError
+
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+async def test_a_database_error_under_a_message_is_unavailable_and_the_resend_is_stored(
+    one_process_chat, monkeypatch
+):
+    conversation, cookie = one_process_chat
+    visitor, connected, _ = await socket_for(conversation, cookie)
+    assert connected
+    message_id = str(uuid.uuid4())
+    frame = {"type": "message.send", "id": message_id, "body": "tijdens de storing"}
+    with monkeypatch.context() as patch:
+        patch.setattr(conversations, "post_message", broken_database)
+        await visitor.send_json_to(frame)
+        reply = await visitor.receive_json_from(timeout=5)
+    assert (reply["type"], reply["code"], reply["ref"]) == ("error", "unavailable", message_id)
+    await visitor.send_json_to(frame)  # what chat.js does on "unavailable"
+    assert await visitor.receive_json_from(timeout=5) == {
+        "type": "ack",
+        "id": message_id,
+        "seq": 1,
+    }
+    await visitor.disconnect()
+
+
+async def test_a_database_error_at_connect_refuses_the_handshake_without_a_crash(
+    one_process_chat, monkeypatch
+):
+    from chat import consumers
+
+    conversation, cookie = one_process_chat
+    monkeypatch.setattr(consumers, "_authorise", broken_database)
+    _, connected, code = await socket_for(conversation, cookie)
+    assert not connected and code == 1000  # closed, not 1011; chat.js retries with backoff
