@@ -310,7 +310,9 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(events.QUEUE_GROUP, self.channel_name)
             await self.channel_layer.group_discard(self.session_group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs):
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Listen only: every frame gets this answer, without being decoded, so a frame that
+        # is not JSON cannot crash the socket either.
         await self.send_json({"type": "error", "code": "unknown_type", "message": "Listen only."})
 
     async def broadcast(self, message):

@@ -291,3 +291,40 @@ async def test_out_of_range_numbers_are_invalid_not_a_crash(world, frame):
     assert (await visitor.receive_json_from(timeout=5))["type"] == "resumed"
     await visitor.disconnect()
     await counsellor.disconnect()
+
+
+@pytest.fixture
+def queue_listener(hana):
+    return staff_cookie(hana)
+
+
+def test_random_frames_on_the_queue_socket_get_unknown_type_and_nothing_else(queue_listener):
+    @FUZZ
+    @given(st.lists(frames([str(uuid.uuid4())]), min_size=1, max_size=6))
+    def run(script):
+        async def exchange():
+            communicator = WebsocketCommunicator(
+                application,
+                "/ws/queue/",
+                headers=[
+                    (b"origin", b"http://127.0.0.1"),
+                    (b"host", b"127.0.0.1"),
+                    (b"cookie", f"{settings.SESSION_COOKIE_NAME}={queue_listener}".encode()),
+                ],
+            )
+            connected, _ = await communicator.connect()
+            assert connected
+            for frame in script:
+                await communicator.send_input({"type": "websocket.receive", **frame})
+            answers = []
+            for _ in script:
+                answers.append(await communicator.receive_output(timeout=5))
+            assert await communicator.receive_nothing(timeout=0.05)
+            await communicator.disconnect()
+            return answers
+
+        for output in async_to_sync(exchange)():
+            assert output["type"] == "websocket.send", output
+            assert json.loads(output["text"])["code"] in ("unknown_type", "bad_json")
+
+    run()
