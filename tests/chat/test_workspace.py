@@ -286,6 +286,7 @@ def test_the_workspace_shows_a_tab_per_chat_with_its_tools(client, hana, sam):
     assert 'data-canned="Fijn dat je er bent."' in html
     assert "Overdragen aan een collega" in html and f'value="{sam.pk}"' in html
     assert "Vraag hulp" in html and "Gesprek beëindigen en afronden" in html
+    assert f"/medewerkers/verwijzingen/nieuw/{second.pk}/" in html
 
 
 def test_a_note_posted_from_the_workspace_is_shown_and_not_to_others(client, hana, otto):
