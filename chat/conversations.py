@@ -120,7 +120,15 @@ def role_in(conversation, user, session=None):
 
 def post_message(conversation, sender, body, client_id, author=None):
     """Store a message once (a resend with the same client_id returns the first) and
-    broadcast it after commit. Returns (message, created)."""
+    broadcast it after commit. Returns (message, created).
+
+    One statement and, outside a caller's transaction, one commit: the statement takes
+    the next sequence number from the conversation row and inserts the message only while
+    the conversation is open and the sender still belongs to it (a counsellor transferred
+    away, or an ended chat, is refused at that moment, not at connect). The conversation's
+    row lock orders concurrent posts; the (conversation, client_id) unique constraint makes
+    a resend that races itself store nothing twice.
+    """
     body = body.strip()
     if not body:
         raise EmptyMessage
