@@ -24,9 +24,13 @@ def po_entries(path, with_context=False):
     for line in path.read_text().splitlines() + [""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
-        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ", "msgstr[0] ")):
             field, _, value = line.partition(" ")
+            # A plural entry counts by its first form (msgstr[0]).
+            field = "msgstr" if field == "msgstr[0]" else field
             current[field] = value[1:-1]
+        elif line.startswith(("msgid_plural ", "msgstr[")):
+            field = None
         elif line.startswith('"') and field:
             current[field] += line[1:-1]
         elif not line.strip() and current:
