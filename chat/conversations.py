@@ -103,7 +103,7 @@ def get_conversation_for(user, conversation_id, session=None):
 
 
 def role_in(conversation, user, session=None):
-    """ "visitor", "counsellor" or None."""
+    """ "visitor", "counsellor", "guest" (a partner's professional, chat/guests.py) or None."""
     if user is not None and user.is_authenticated:
         if user.is_staff_member:
             if conversation.counsellor_id == user.pk:
@@ -115,6 +115,11 @@ def role_in(conversation, user, session=None):
     in_session = session is not None and session.get("conversation_id") == str(conversation.pk)
     if in_session and conversation.client_id is None:
         return Message.Sender.VISITOR
+    if session is not None and session.get("guest_invitation_id"):
+        from chat import guests  # guests posts its notices through this module
+
+        if guests.invitation_in(session, conversation) is not None and conversation.is_open:
+            return Message.Sender.GUEST
     return None
 
 
