@@ -27,11 +27,14 @@ from accounts.models import User
 from chat import conversations, queue
 from chat.models import Message
 from tests.conftest import log_in, skip_or_fail
-from tests.e2e.conftest import free_port, start_daphne
+from tests.e2e.conftest import database_url, free_port, start_daphne
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RETRY_CODES = {"rate_limited", "unavailable"}
+# The Daphne processes' database connections carry this name, so a fault can cut theirs
+# and leave the test process's own alone.
+SERVER_CONNECTIONS = "hoc-fault-test"
 SEND_EVERY = 0.3  # below the 5 frames a second a socket may send
 
 
@@ -145,7 +148,8 @@ def servers(services, tmp_path):
     def start():
         port = free_port()
         log = tmp_path / f"daphne-{port}.log"
-        started[port] = (start_daphne(port, log), log)
+        url = f"{database_url()}?application_name={SERVER_CONNECTIONS}"
+        started[port] = (start_daphne(port, log, DATABASE_URL=url), log)
         return port
 
     yield start, started
@@ -257,13 +261,15 @@ def stall_postgres(seconds=3):
 
 
 def drop_database_connections():
-    """Cut every other connection to the test database, as a PostgreSQL restart would."""
+    """Cut every connection the servers hold, as a PostgreSQL restart would."""
     try:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name = %s",
+                [SERVER_CONNECTIONS],
             )
+            return cursor.fetchone()[0]
     finally:
         connection.close()
 
@@ -289,7 +295,7 @@ def test_a_redis_pause_and_a_database_stall_lose_nothing_and_need_no_restart(cha
         tasks = [asyncio.create_task(c.run(stop)) for c in (visitor, counsellor)]
         await asyncio.sleep(1)
         for fault in (pause_redis, stall_postgres, drop_database_connections):
-            faulty = threading.Thread(target=fault)
+            faulty = threading.Thread(target=lambda f=fault: done.__setitem__(f.__name__, f()))
             await traffic(2)
             faulty.start()
             await traffic(8)  # during the fault
@@ -307,10 +313,10 @@ def test_a_redis_pause_and_a_database_stall_lose_nothing_and_need_no_restart(cha
         await asyncio.gather(*tasks)
         return settled, recovered, recovery
 
+    done = {}
     settled, recovered, recovery = asyncio.run(scenario())
-    # This process's pooled connections were cut too: start its pool afresh.
-    connection.close()
-    connection.close_pool()
+    assert set(done) == {"pause_redis", "stall_postgres", "drop_database_connections"}
+    assert done["drop_database_connections"] > 0  # the servers' connections were cut
     assert settled, (visitor.outbox, counsellor.outbox)
     assert recovered and recovery < 5, recovery
     # Every message either stored and delivered, or explicitly given back to its sender.
