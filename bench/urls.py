@@ -4,7 +4,7 @@ The bare view passes through the same middleware stack as every page, so the rat
 page's throughput to the bare view's is the cost of the view itself (queries, templates).
 """
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
 
 from hoc.urls import handler500  # noqa: F401
@@ -27,4 +27,11 @@ def bare(request):
     return HttpResponse(BARE_HTML)
 
 
-urlpatterns = [path("bench/bare/", bare), *hoc_urlpatterns]
+def stats(request):
+    """SQL statements this server process sent so far (bench/statements.py)."""
+    from bench import statements
+
+    return JsonResponse(statements.snapshot())
+
+
+urlpatterns = [path("bench/bare/", bare), path("bench/stats/", stats), *hoc_urlpatterns]
