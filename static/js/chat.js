@@ -48,6 +48,7 @@ export function startChat(root) {
     visitor: text.labelVisitor,
     counsellor: text.labelCounsellor,
     system: text.labelSystem,
+    guest: text.labelGuest, // a partner's professional in a three-way handover
   };
   const ERRORS = {
     too_long: text.errorTooLong,
