@@ -24,13 +24,22 @@ def guest_cookie(token):
     return session.session_key
 
 
+def partner(slug, name):
+    # Our own rows: a transactional test may run after another one flushed the seed data.
+    return Partner.objects.create(
+        slug=slug, name=name, kind=Partner.Kind.SAFETY, summary="-", accepts_referrals=True
+    )
+
+
 @pytest.fixture
 def three_way(hana):
     conversation = active_conversation(hana)
+    partner("vt-test", "Veilig Thuis")
+    partner("shn-test", "Slachtofferhulp")
     referral = consented_draft(
         conversation,
         hana,
-        Partner.objects.get(slug="veilig-thuis"),
+        Partner.objects.get(slug="vt-test"),
         shared=[],
         contact_route=Referral.ContactRoute.IN_CHAT,
     )
@@ -68,7 +77,7 @@ async def test_the_guest_joins_late_and_is_removed(three_way, hana):
     other = await database_sync_to_async(consented_draft)(
         conversation,
         hana,
-        await database_sync_to_async(Partner.objects.get)(slug="slachtofferhulp"),
+        await database_sync_to_async(Partner.objects.get)(slug="shn-test"),
         shared=[],
         contact_route=Referral.ContactRoute.CLIENT_CONTACTS,
     )
