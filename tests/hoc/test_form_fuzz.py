@@ -267,3 +267,17 @@ def test_the_consent_card_never_answers_500(people):
             f"/medewerkers/verwijzingen/{referral.pk}/stap/{step}/",
             {"comments", "method", "decision"},
         )
+
+
+def test_a_guest_link_with_any_token_never_answers_500(db):
+    from urllib.parse import quote
+
+    @FUZZ
+    @given(st.text(min_size=1, max_size=80), st.booleans())
+    def run(token, posting):
+        client = Client()
+        url = f"/chat/gast/{quote(token, safe='')}/"
+        response = client.post(url) if posting else client.get(url)
+        assert response.status_code < 500, (token, response.status_code)
+
+    run()
