@@ -19,6 +19,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib import admin as django_admin
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -107,7 +108,9 @@ POLICY = {
     "account/naam/": Rule(CLIENTS, "POST"),
     "account/nieuwe-zin/": Rule(CLIENTS),
     "account/wissen/": Rule(CLIENTS),
-    "account/toestemming/<uuid:referral_id>/": Rule(frozenset(), args=REFERRAL),  # a draft
+    "account/toestemming/<uuid:referral_id>/": Rule(
+        {ROBIN}, args={"referral_id": "approved_referral"}
+    ),
     "account/toestemming/<uuid:referral_id>/intrekken/": Rule({ROBIN}, "POST", REFERRAL),
     # --- staff log-in (accounts/urls.py) ---
     "medewerkers/": Rule(STAFF),
@@ -146,8 +149,10 @@ POLICY = {
     ),
     "medewerkers/verwijzingen/<uuid:referral_id>/": Rule({HANA, SAM, ADMIN}, args=REFERRAL),
     "medewerkers/verwijzingen/<uuid:referral_id>/wijzigen/": Rule({HANA}, args=REFERRAL),
-    # Printable once approved; the fixture's referral is a draft, so nobody prints it yet.
-    "medewerkers/verwijzingen/<uuid:referral_id>/afdrukken/": Rule(frozenset(), args=REFERRAL),
+    # Printable once approved: the drafter and the reviewers.
+    "medewerkers/verwijzingen/<uuid:referral_id>/afdrukken/": Rule(
+        {HANA, SAM, ADMIN}, args={"referral_id": "approved_referral"}
+    ),
     "medewerkers/verwijzingen/<uuid:referral_id>/stap/<slug:step>/": Rule(
         {HANA}, "POST", {**REFERRAL, "step": "submit"}
     ),
@@ -228,6 +233,7 @@ def world(db):
         "objects": {
             "conversation": conversation.pk,
             "referral": draft_referral(conversation, hana).pk,
+            "approved_referral": approved_referral(conversation, hana, robin, sam).pk,
             "canned": CannedResponse.objects.create(title="t", body="b").pk,
             "guide_node": guide_node_pk(),
             "random_uuid": uuid.uuid4(),
@@ -241,13 +247,15 @@ def draft_referral(conversation, counsellor):
     from handover import referrals
     from handover.models import Partner, Referral
 
-    partner = Partner.objects.create(
+    partner, _ = Partner.objects.get_or_create(
         slug="matrix-partner",
-        name="Partner",
-        kind=Partner.Kind.values[0],
-        summary="-",
-        anonymous=Partner.Anonymous.values[0],
-        accepts_referrals=True,
+        defaults=dict(
+            name="Partner",
+            kind=Partner.Kind.values[0],
+            summary="-",
+            anonymous=Partner.Anonymous.values[0],
+            accepts_referrals=True,
+        ),
     )
     route = next(r for r in referrals.Route.values if r not in referrals.ROUTES_NEEDING_CONTACT)
     return referrals.draft(
@@ -259,6 +267,19 @@ def draft_referral(conversation, counsellor):
         shared=[],
         contact_route=route,
     )
+
+
+def approved_referral(conversation, counsellor, client, supervisor):
+    """Asked in the chat, accepted by the client, approved by a supervisor (four eyes)."""
+    from handover import referrals
+
+    referral = draft_referral(conversation, counsellor)
+    referrals.ask_consent(referral, counsellor)
+    referral.refresh_from_db()
+    shown = referrals.digest(referral.consent_snapshot)
+    referrals.accept(referral, client, SessionStore(), shown_digest=shown)
+    referrals.approve(referral, supervisor)
+    return referral
 
 
 def guide_node_pk():
