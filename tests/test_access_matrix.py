@@ -21,7 +21,8 @@ from django.conf import settings
 from django.contrib import admin as django_admin
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import translation
 
 from accounts import staff
 from accounts.models import User
@@ -202,10 +203,21 @@ def test_every_endpoint_has_a_policy():
     assert not stale, f"POLICY rows for patterns that no longer exist: {stale}"
 
 
-def test_english_urls_are_the_same_patterns():
-    # i18n_patterns: /en/ serves the same views, so the same rows (and checks) apply.
-    assert reverse("chat-history") == "/chat/eerder/"
-    assert Client().get("/en/account/").status_code == Client().get("/account/").status_code
+def i18n_routes():
+    """The routes under i18n_patterns: each is served under /en/ too, and checked there."""
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and isinstance(entry.pattern, LocalePrefixPattern):
+            return set(http_patterns(entry.url_patterns))
+    return set()
+
+
+def test_the_english_urls_are_the_same_patterns():
+    english = i18n_routes()
+    assert "chat/eerder/<uuid:conversation_id>/" in english
+    for route in english - {r for r in english if "<" in r}:
+        with translation.override("en"):
+            in_english = resolve("/en/" + route).func
+        assert in_english == resolve("/" + route).func, route
 
 
 @pytest.fixture
@@ -309,7 +321,7 @@ def refused(response):
     if response.status_code in (403, 404, 410):
         return True
     if response.status_code in (301, 302):
-        return response["Location"].startswith(LOGIN_PAGES)
+        return response["Location"].removeprefix("/en").startswith(LOGIN_PAGES)
     return False
 
 
@@ -323,11 +335,14 @@ def admin_urls():
 
 def test_every_role_is_refused_where_it_must_be(world):
     cookies, objects = world["cookies"], world["objects"]
+    english = i18n_routes()
     wrong = []
     for route, rule in POLICY.items():
         if rule.method == "WS":
             continue
         urls = admin_urls() if route == "beheer/…" else [url_for(route, rule, objects)]
+        if route in english:
+            urls.append("/en" + urls[0])
         for url in urls:
             for role in ROLES:
                 allowed = role in rule.allowed
