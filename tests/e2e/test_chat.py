@@ -101,7 +101,9 @@ def test_a_chat_survives_a_dropped_connection(page, browser_context, server_url)
     counsellor.wait_for_url(re.compile(r"/medewerkers/gesprek/[0-9a-f-]{36}/$"))
     expect(state).to_have_text("Een hulpverlener praat nu met je.")
 
-    # Both ways, with the visitor's typing shown to the counsellor only.
+    # Both ways, with the visitor's typing shown to the counsellor only. Typing is not
+    # stored, so the counsellor's freshly loaded page must be connected before it counts.
+    expect(counsellor.locator("[data-chat-state]")).to_have_text("Je bent in gesprek.")
     visitor.get_by_label("Je bericht").press_sequentially("Hallo")
     expect(counsellor.get_by_text("Anonieme bezoeker typt…")).to_be_visible()
     visitor.get_by_role("button", name="Versturen").click()
