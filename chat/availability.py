@@ -22,7 +22,11 @@ def availability_of(user):
 
 def limit_for(user):
     """How many chats this counsellor holds at most right now: their own number, capped."""
-    return max(1, min(availability_of(user).capacity, settings.COUNSELLOR_CAPACITY))
+    return limit_of(availability_of(user))
+
+
+def limit_of(availability):
+    return max(1, min(availability.capacity, settings.COUNSELLOR_CAPACITY))
 
 
 def set_status(user, status):

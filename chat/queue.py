@@ -44,9 +44,10 @@ def claim(conversation, counsellor):
     both get it: whoever's UPDATE changes the row wins, the other gets AlreadyClaimed."""
     if not counsellor.is_staff_member:
         raise PermissionError("only staff claim conversations")
-    if availability.availability_of(counsellor).status != Availability.Status.AVAILABLE:
+    own = availability.availability_of(counsellor)
+    if own.status != Availability.Status.AVAILABLE:
         raise NotAvailable
-    if Conversation.objects.active_for(counsellor).count() >= availability.limit_for(counsellor):
+    if Conversation.objects.active_for(counsellor).count() >= availability.limit_of(own):
         raise AtCapacity
     with transaction.atomic():
         won = Conversation.objects.filter(

@@ -456,7 +456,7 @@ if PRODUCTION:
     # Hashed file names, so the proxy may let browsers cache them for a year.
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "hoc.storage.StaticStorage"},
     }
 
 # --- The product -------------------------------------------------------------------------

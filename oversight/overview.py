@@ -28,7 +28,7 @@ def snapshot(now=None):
             "status": entry.get_status_display(),
             "status_code": entry.status,
             "chats": by_counsellor.get(entry.user_id, []),
-            "limit": availability.limit_for(entry.user),
+            "limit": availability.limit_of(entry),
         }
         for entry in availability.online_staff(now)
     ]

@@ -3,35 +3,21 @@
 // not in front, ready texts, small forms that save without leaving the page, and
 // keyboard shortcuts. The chats themselves are chat.js widgets, one per tab.
 
+import { tone } from "./tone.js";
+
 const workspace = document.querySelector("[data-workspace]");
 const tabs = [...document.querySelectorAll("[data-tab]")];
 const unread = new Map(tabs.map((tab) => [tab.dataset.tab, 0]));
 const muteButton = document.querySelector("[data-mute]");
 let muted = muteButton?.getAttribute("aria-pressed") === "true";
-let audio = null;
 let waiting = Number(document.querySelector("[data-queue-list]")?.dataset.waiting || 0);
 let queueAlert = false;
 
 // --- Sound and title -----------------------------------------------------------------------
 
 function beep() {
-  if (muted || audio === null) return;
-  const tone = audio.createOscillator();
-  const gain = audio.createGain();
-  tone.frequency.value = 660;
-  gain.gain.setValueAtTime(0.15, audio.currentTime);
-  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
-  tone.connect(gain).connect(audio.destination);
-  tone.start();
-  tone.stop(audio.currentTime + 0.4);
+  if (!muted) tone(660, 0.4);
 }
-
-// Browsers allow sound only after the page was used once.
-function unlockAudio() {
-  if (audio === null && window.AudioContext) audio = new AudioContext();
-}
-document.addEventListener("pointerdown", unlockAudio, { once: true });
-document.addEventListener("keydown", unlockAudio, { once: true });
 
 function updateTitle() {
   const count = [...unread.values()].reduce((a, b) => a + b, 0);
