@@ -17,7 +17,6 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -25,7 +24,8 @@ from hypothesis import strategies as st
 from chat import consumers, conversations, queue
 from chat.models import Message
 from hoc.asgi import application
-from tests.conftest import log_in
+from tests.chat.test_consumer import connect as consumer_connect
+from tests.chat.test_consumer import staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,17 +51,6 @@ FUZZ = hypothesis_settings(
 )
 
 
-def visitor_cookie(conversation):
-    session = Client().session
-    session["conversation_id"] = str(conversation.pk)
-    session.save()
-    return session.session_key
-
-
-def staff_cookie(user):
-    return log_in(Client(), user).session.session_key
-
-
 def new_chat(counsellor):
     conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
     queue.claim(conversation, counsellor)
@@ -69,16 +58,7 @@ def new_chat(counsellor):
 
 
 async def connect(conversation, cookie):
-    communicator = WebsocketCommunicator(
-        application,
-        f"/ws/chat/{conversation.pk}/",
-        headers=[
-            (b"origin", b"http://127.0.0.1"),
-            (b"host", b"127.0.0.1"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
-        ],
-    )
-    connected, code = await communicator.connect()
+    communicator, connected, code = await consumer_connect(conversation, cookie)
     assert connected, code
     return communicator
 
