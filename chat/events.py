@@ -27,6 +27,12 @@ def send_on_commit(group, event, to=None):
     transaction.on_commit(lambda: _send(group, message))
 
 
+def signal_on_commit(group, message):
+    """A channel-layer message for the consumers themselves, never forwarded to a browser
+    (for example `guest.removed`, which closes a removed guest's socket)."""
+    transaction.on_commit(lambda: _send(group, message))
+
+
 def _send(group, message):
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     if loop is not None and loop.is_running():

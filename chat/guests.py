@@ -12,8 +12,6 @@ import hashlib
 import secrets
 import uuid
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit import entries
 from audit.entries import Action
-from chat import conversations
+from chat import conversations, events
 from chat.models import GuestInvitation, Message
 
 LINK_LIFETIME = datetime.timedelta(minutes=30)
@@ -173,9 +171,9 @@ def remove(invitation, by, session=None):
             conversation=conversation,
             detail=f"invitation={invitation.pk}" + ("" if by else " left"),
         )
-        event = {"type": "guest.removed", "invitation": str(invitation.pk)}
-        group = conversation.group_name
-        transaction.on_commit(lambda: async_to_sync(get_channel_layer().group_send)(group, event))
+        events.signal_on_commit(
+            conversation.group_name, {"type": "guest.removed", "invitation": str(invitation.pk)}
+        )
     if by is None and session is not None:
         session.pop(SESSION_KEY, None)
     return True
