@@ -8,7 +8,10 @@ here is listed in the README's configuration table; a test keeps the two in step
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
+import re
 import secrets
 import sys
 from datetime import timedelta
@@ -117,6 +120,8 @@ _channel_key = envsecret("HOC_CHANNEL_LAYER_KEY")
 ALLOWED_HOSTS = [h.strip() for h in env("HOC_ALLOWED_HOSTS").split(",") if h.strip()]
 DATABASE_URL = env("DATABASE_URL")
 REDIS_URL = env("REDIS_URL")
+# Bearer token for /metrics from anywhere other than loopback (hoc/health.py); empty: loopback only.
+METRICS_TOKEN = envsecret("HOC_METRICS_TOKEN")
 
 if PRODUCTION:
     missing = [
@@ -293,6 +298,18 @@ DB_THREADS = envint("HOC_DB_THREADS", 8)
 # Each silenced check says why where it is added; README lists them too (R-K1).
 SILENCED_SYSTEM_CHECKS = []
 
+# Redis Pub/Sub ignores database numbers: every HOC deployment on one Redis hears every
+# channel of the same name. So each deployment names its channels and cache keys with a
+# prefix of its own: HOC_REDIS_PREFIX, or one derived from the secret key, which every
+# replica of a deployment shares and no other deployment has.
+REDIS_PREFIX = env("HOC_REDIS_PREFIX") or (
+    "hoc." + hmac.new(SECRET_KEY.encode(), b"hoc redis prefix", hashlib.sha256).hexdigest()[:12]
+)
+if not re.fullmatch(r"[A-Za-z0-9._-]{1,40}", REDIS_PREFIX):
+    raise ImproperlyConfigured(
+        "HOC_REDIS_PREFIX may hold only letters, digits, '.', '_' and '-' (at most 40)."
+    )
+
 if REDIS_URL:
     # The PubSub layer, not the core RedisChannelLayer: one PUBLISH per group message
     # instead of about 15 Redis commands, and in a trial the core layer ran out of
@@ -301,10 +318,12 @@ if REDIS_URL:
     # stored in PostgreSQL first and clients resume by sequence number (docs/architecture.md).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # channels_redis's PubSub layer, except that a frame it cannot open is dropped
+            # instead of closing the socket that received it (hoc/channel_layer.py).
+            "BACKEND": "hoc.channel_layer.PubSubChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                "prefix": "hoc",
+                "prefix": REDIS_PREFIX,
                 # Messages in Redis are encrypted with a dedicated key (R-E6).
                 "symmetric_encryption_keys": [CHANNEL_LAYER_KEY],
             },
@@ -314,7 +333,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hoc",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
