@@ -111,10 +111,34 @@ def test_redis_url_selects_the_encrypted_pubsub_layer_and_a_redis_cache(tmp_path
     env = {"REDIS_URL": "redis://:pw@redis.invalid:6379/0"}
     values = settings_of(env, tmp_path, "CHANNEL_LAYERS", "CACHES", "CHANNEL_LAYER_KEY")
     layer = values["CHANNEL_LAYERS"]["default"]
-    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layer["BACKEND"] == "hoc.channel_layer.PubSubChannelLayer"
     assert layer["CONFIG"]["hosts"] == ["redis://:pw@redis.invalid:6379/0"]
     assert layer["CONFIG"]["symmetric_encryption_keys"] == [values["CHANNEL_LAYER_KEY"]]
     assert values["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
+
+
+def test_the_redis_prefix_is_the_configured_one_or_differs_with_the_secret_key(tmp_path):
+    redis = {"REDIS_URL": "redis://redis.invalid:6379/0"}
+    names = ("CHANNEL_LAYERS", "CACHES")
+
+    def prefixes(env):
+        values = settings_of({**redis, **env}, tmp_path, *names)
+        return (
+            values["CHANNEL_LAYERS"]["default"]["CONFIG"]["prefix"],
+            values["CACHES"]["default"]["KEY_PREFIX"],
+        )
+
+    assert prefixes({"HOC_REDIS_PREFIX": "hoc-staging"}) == ("hoc-staging", "hoc-staging")
+    one = prefixes({"HOC_SECRET_KEY": "a1" * 30})
+    other = prefixes({"HOC_SECRET_KEY": "b2" * 30})
+    assert one[0] == one[1] and one[0] != other[0]
+    assert one == prefixes({"HOC_SECRET_KEY": "a1" * 30})  # every replica agrees
+
+
+def test_a_redis_prefix_with_odd_characters_is_refused(tmp_path):
+    result = settings_of({"HOC_REDIS_PREFIX": "hoc prod*"}, tmp_path, "CACHES")
+    assert result.returncode != 0
+    assert "HOC_REDIS_PREFIX may hold only" in result.stderr
 
 
 def test_https_switches_on_hsts_secure_cookies_and_redirects(tmp_path):
