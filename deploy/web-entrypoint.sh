@@ -39,4 +39,6 @@ else:
     prepare()  # development on SQLite: a single process, nothing to race with
 PY
 
-exec python -m hoc.serve --bind 0.0.0.0 --port 8000
+# The container listens on 0.0.0.0:8000; HOC_BIND and HOC_PORT let several replicas share
+# one host, as the CI rehearsal runs them (tests/deploy/test_rehearsal.py).
+exec python -m hoc.serve --bind "${HOC_BIND:-0.0.0.0}" --port "${HOC_PORT:-8000}"
