@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from accounts import sessions, staff
 from chat import conversations, events, guests, queue
 from chat.models import Message
+from hoc import metrics
 from hoc.db_threads import in_db_thread
 
 CLOSE_NOT_ALLOWED = 4403
@@ -95,7 +96,36 @@ def frame_seq(value):
     return number
 
 
-class ConversationConsumer(AsyncJsonWebsocketConsumer):
+class CountedConsumer(AsyncJsonWebsocketConsumer):
+    """Counts itself open for /metrics from accept() until the consumer ends (hoc/metrics.py).
+
+    Counted down when __call__ returns rather than in disconnect(): Channels skips
+    disconnect() after a handler raised, and a refused socket was never counted up.
+    """
+
+    socket_kind = None
+    counted = False
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception:
+            metrics.socket_errors.add()
+            raise
+        finally:
+            if self.counted:
+                metrics.open_sockets.closed(self.socket_kind)
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        if not self.counted:
+            self.counted = True
+            metrics.open_sockets.opened(self.socket_kind)
+
+
+class ConversationConsumer(CountedConsumer):
+    socket_kind = "conversation"
+
     async def connect(self):
         self.conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
         self.user, self.session = self.scope["user"], self.scope["session"]
@@ -210,6 +240,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         if isinstance(content, dict) and isinstance(content.get("id"), str):
             frame["ref"] = content["id"][:64]
         await self.send_json(frame)
+        metrics.error_frames.add()
 
     # --- Handlers (a fixed table: the client's "type" never picks a method by name) ---
 
@@ -232,6 +263,7 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             self.conversation, self.role, self.author, body, client_id, self.session, note_activity
         )
         await self.send_json({"type": "ack", "id": client_id, "seq": seq})
+        metrics.messages.add()
 
     async def on_typing(self, content):
         # Only the visitor's typing is shown, and only to the counsellor (security brief
@@ -288,9 +320,11 @@ def _authorise_staff(user, session):
         raise PermissionDenied
 
 
-class QueueConsumer(AsyncJsonWebsocketConsumer):
+class QueueConsumer(CountedConsumer):
     """Tells counsellors' queue pages the moment the queue changes; the page then fetches
     the list itself, so nothing about a conversation travels over this socket."""
+
+    socket_kind = "queue"
 
     async def connect(self):
         user, session = self.scope["user"], self.scope["session"]
@@ -314,6 +348,7 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
         # Listen only: every frame gets this answer, without being decoded, so a frame that
         # is not JSON cannot crash the socket either.
         await self.send_json({"type": "error", "code": "unknown_type", "message": "Listen only."})
+        metrics.error_frames.add()
 
     async def broadcast(self, message):
         kind = message["event"].get("type")
