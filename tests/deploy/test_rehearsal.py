@@ -180,6 +180,16 @@ def test_the_home_page_comes_over_https_with_every_security_header(stack):
     assert "Server" not in headers
 
 
+def test_health_and_metrics_answer_on_the_replicas_but_not_through_the_proxy(stack):
+    visitor = Visitor(stack)
+    for path in ("/healthz", "/readyz", "/metrics"):
+        response, _ = visitor.request("GET", path)
+        assert response.status == 404, path
+        conn = http.client.HTTPConnection("127.0.0.1", stack.replica_ports[0], timeout=5)
+        conn.request("GET", path)
+        assert conn.getresponse().status == 200, path
+
+
 def test_plain_http_is_sent_to_https(stack):
     conn = http.client.HTTPConnection(DOMAIN, stack.http_port, timeout=10)
     conn.request("GET", "/")
