@@ -41,4 +41,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "hoc.views.bad_request"
 handler500 = "hoc.views.server_error"

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -177,6 +177,14 @@ def robots_txt(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def bad_request(request, exception=None):
+    # Django's own 400 view wants a CSRF token, which lives in the session; a request refused
+    # before the session middleware (a Host header not ours, as any scanner sends) has no
+    # session, and that view then failed with a 500 and a traceback in the log.
+    html = loader.render_to_string("400.html", {"exit_url": settings.EXIT_URL})
+    return HttpResponseBadRequest(html)
 
 
 def server_error(request):
