@@ -16,6 +16,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -107,6 +108,12 @@ def parse_key_ring(name, value):
     return ring
 
 
+def looks_made_up(secret):
+    """A value typed by hand ("aaaa…", "abcde" × 10) rather than generated: too few distinct
+    symbols. A generated 32-character urlsafe token has about 25; 16 leaves a wide margin."""
+    return len(set(secret)) < 16
+
+
 def new_key_ring_entry():
     return "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 
@@ -143,10 +150,17 @@ if PRODUCTION:
             + ", ".join(missing)
             + ". See the configuration table in README.md."
         )
-    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+    if len(SECRET_KEY) < 50 or looks_made_up(SECRET_KEY) or SECRET_KEY.startswith("django-i"):
         raise ImproperlyConfigured(
             "HOC_SECRET_KEY must be a random value of at least 50 characters in production."
         )
+    if urlsplit(REDIS_URL).password is None:
+        raise ImproperlyConfigured(
+            "REDIS_URL has no password; production's Redis requires one "
+            "(redis://:password@host:6379/0)."
+        )
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
     if "*" in ALLOWED_HOSTS:
         raise ImproperlyConfigured(
             "HOC_ALLOWED_HOSTS must list exact host names; '*' would switch off the "
@@ -179,6 +193,12 @@ else:
 FIELD_ENCRYPTION_KEYS = parse_key_ring("HOC_FIELD_KEYS", _field_keys)
 if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("HOC_FIELD_KEYS holds no key.")
+if PRODUCTION:
+    for _key_id, _key in FIELD_ENCRYPTION_KEYS.items():
+        if looks_made_up(_key):  # 32 random bytes have about 30 distinct values
+            raise ImproperlyConfigured(
+                f"HOC_FIELD_KEYS: key {_key_id!r} is not random (all zeros or a pattern)."
+            )
 if len(_channel_key) < 32:
     raise ImproperlyConfigured("HOC_CHANNEL_LAYER_KEY must be at least 32 characters.")
 if _channel_key == SECRET_KEY:
@@ -188,6 +208,15 @@ if len(PASSPHRASE_PEPPER) < 32:
     raise ImproperlyConfigured("HOC_PASSPHRASE_PEPPER must be at least 32 characters.")
 if PASSPHRASE_PEPPER in (SECRET_KEY, CHANNEL_LAYER_KEY):
     raise ImproperlyConfigured("HOC_PASSPHRASE_PEPPER must differ from every other key.")
+if PRODUCTION:
+    for _name, _value in [
+        ("HOC_CHANNEL_LAYER_KEY", CHANNEL_LAYER_KEY),
+        ("HOC_PASSPHRASE_PEPPER", PASSPHRASE_PEPPER),
+    ]:
+        if looks_made_up(_value):
+            raise ImproperlyConfigured(
+                f"{_name} looks typed by hand, not generated; make one as .env.example says."
+            )
 # Argon2id for passphrases (R-A3): 64 MiB, 3 passes. Every log-in attempt pays this once,
 # found or not, which also makes valid and invalid attempts take the same time.
 PASSPHRASE_ARGON2 = {
@@ -484,10 +513,15 @@ if PRODUCTION:
 EXIT_URL = env("HOC_EXIT_URL", "https://www.buienradar.nl/")
 if not EXIT_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("HOC_EXIT_URL must be an http(s) address.")
+if PRODUCTION and not EXIT_URL.startswith("https://"):
+    # A plain-http exit shows up as "not secure" and can be altered on the way.
+    raise ImproperlyConfigured("HOC_EXIT_URL must be an https:// address in production.")
 
 # Daphne closes every WebSocket after this many seconds; at most the shortest absolute
 # session lifetime (clients: 2 hours, R-B3/R-E4). Clients reconnect and resume.
 WEBSOCKET_TIMEOUT = envint("HOC_WEBSOCKET_TIMEOUT", 2 * 60 * 60)
+if PRODUCTION and not 0 < WEBSOCKET_TIMEOUT <= 2 * 60 * 60:
+    raise ImproperlyConfigured("HOC_WEBSOCKET_TIMEOUT must be between 1 and 7200 in production.")
 
 # The chat.
 MESSAGE_MAX_CHARS = 4000

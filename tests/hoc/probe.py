@@ -15,9 +15,10 @@ PRODUCTION_ENV = {
     "HOC_ENV": "production",
     "HOC_SECRET_KEY": "pVb8-r3Qx_7mW2nK9sT4yL6cF1hJ5dG0aZ8eU3iO7pR2wX9vB4nM6kQ1tY5sD8fH",
     "HOC_ALLOWED_HOSTS": "chat.example.org",
-    "HOC_FIELD_KEYS": "k1:" + "A" * 43,
-    "HOC_CHANNEL_LAYER_KEY": "c" * 20 + "hannel-layer-key-for-tests",
-    "HOC_PASSPHRASE_PEPPER": "p" * 20 + "epper-for-the-passphrase-hash",
+    # Fixed values that look generated, as production demands (test-only, not secrets).
+    "HOC_FIELD_KEYS": "k1:q3Jx0bS8mVZp1YcLr7TgW2uKe9HfN4aDo6iQ5tBnM0E",
+    "HOC_CHANNEL_LAYER_KEY": "Tz7-kQ2mWv9Lx4bNc8RpJ1sYdG5hF0aE",
+    "HOC_PASSPHRASE_PEPPER": "pE9rK2wQz7Lm4Xv1Bn8Ct5Yj0Hs6Gd3F",
     "DATABASE_URL": "postgres://hoc:pw@db.invalid:5432/hoc",
     "REDIS_URL": "redis://:pw@redis.invalid:6379/0",
 }

@@ -35,6 +35,15 @@ def test_production_refuses_to_start_without(missing, tmp_path):
         ("HOC_FIELD_KEYS", "no-separator", "id:base64key"),
         ("HOC_CHANNEL_LAYER_KEY", "short", "at least 32"),
         ("HOC_DEBUG", "1", "HOC_DEBUG"),
+        # What an attacker found a production instance running with ([2/8] item 17).
+        ("HOC_SECRET_KEY", "abcde" * 10, "at least 50"),
+        ("HOC_FIELD_KEYS", "k1:" + "A" * 43, "not random"),
+        ("HOC_PASSPHRASE_PEPPER", "a" * 32, "looks typed by hand"),
+        ("HOC_CHANNEL_LAYER_KEY", "b" * 40, "looks typed by hand"),
+        ("REDIS_URL", "redis://redis.invalid:6379/0", "has no password"),
+        ("DATABASE_URL", "sqlite:////tmp/hoc.sqlite3", "must point at PostgreSQL"),
+        ("HOC_WEBSOCKET_TIMEOUT", str(24 * 3600), "between 1 and 7200"),
+        ("HOC_EXIT_URL", "http://www.buienradar.nl/", "https:// address in production"),
     ],
 )
 def test_production_refuses_weak_values(name, value, complaint, tmp_path):
