@@ -375,6 +375,62 @@ def test_a_chat_across_two_replicas_survives_losing_one_and_ends_with_quick_exit
     assert 'name="for_whom"' in page
 
 
+def test_slow_loris_connections_are_closed_while_a_websocket_stays_open(stack):
+    """Connections that trickle their headers go after Caddy's read_header timeout (10 s);
+    a WebSocket open for longer than that is not touched by it."""
+    staff = log_in_counsellor(stack, "ilse")
+    slow_count = 20
+
+    async def attack():
+        ws = await websockets.connect(
+            f"wss://{DOMAIN}:{stack.https_port}/ws/queue/",
+            ssl=staff.context,
+            sock=await asyncio.get_running_loop().run_in_executor(None, staff._tcp),
+            server_hostname=DOMAIN,
+            additional_headers={"Origin": staff.origin, "Cookie": staff.cookie_header()},
+        )
+        slow = []
+        for _ in range(slow_count):
+            reader, writer = await asyncio.open_connection(
+                "127.0.0.1",
+                stack.https_port,
+                ssl=staff.context,
+                server_hostname=DOMAIN,
+                local_addr=(CLIENT_ADDRESS, 0),
+            )
+            writer.write(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+            slow.append((reader, writer))
+        closed = set()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 16
+        while len(closed) < slow_count and loop.time() < deadline:
+            for n, (reader, writer) in enumerate(slow):
+                if n in closed:
+                    continue
+                try:
+                    writer.write(b"X")  # one header byte at a time, never the blank line
+                    await writer.drain()
+                    if await asyncio.wait_for(reader.read(1024), 0.05) == b"" or reader.at_eof():
+                        closed.add(n)
+                except TimeoutError:
+                    pass
+                except (ConnectionError, ssl.SSLError):
+                    closed.add(n)
+            await asyncio.sleep(1)
+        elapsed = loop.time() - (deadline - 16)
+        await ws.send("still there?")
+        answer = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        await ws.close()
+        for _, writer in slow:
+            writer.close()
+        return closed, elapsed, answer
+
+    closed, elapsed, answer = asyncio.run(attack())
+    assert len(closed) == slow_count, f"{slow_count - len(closed)} slow connections still open"
+    assert elapsed >= 9, "closed before the header timeout: something else cut them"
+    assert answer["type"] == "error"  # the queue socket answered: still open after > 10 s
+
+
 def test_no_output_holds_the_visitors_address(stack):
     for name, log in stack.logs.items():
         text = log.read_text()
