@@ -10,12 +10,65 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import OriginValidator, WebsocketDenier  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
+from django.http.request import split_domain_port, validate_host  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from hoc.health import HealthEndpoints  # noqa: E402
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def is_same_origin(origin, host, https):
+    """Whether the Origin header names this site: the scheme the site serves (https under
+    HOC_HTTPS), and exactly the host and port the browser asked for in Host, an allowed host.
+
+    Channels' AllowedHostsOriginValidator compares host names only, so a page on another
+    port of an allowed host (another service there) or on its plain-http address (a network
+    that injects a page) could open a socket with the visitor's cookie. Comparing with Host
+    rather than a configured list keeps every port a development or test server listens on
+    working without listing it.
+    """
+    try:
+        origin, host = origin.decode("ascii"), host.decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    scheme = "https" if https else "http"
+    prefix = scheme + "://"
+    if not origin.lower().startswith(prefix):
+        return False
+    origin_domain, origin_port = split_domain_port(origin[len(prefix) :])
+    host_domain, host_port = split_domain_port(host)
+    default = DEFAULT_PORTS[scheme]
+    return (
+        bool(host_domain)
+        and validate_host(host_domain, settings.ALLOWED_HOSTS)
+        and (origin_domain, origin_port or default) == (host_domain, host_port or default)
+    )
+
+
+class SameOriginValidator(OriginValidator):
+    """Refuses a socket unless exactly one Origin and one Host header name this site."""
+
+    def __init__(self, application):
+        super().__init__(application, allowed_origins=[])
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            raise ValueError("SameOriginValidator is for WebSocket connections only")
+        headers = scope.get("headers", [])
+        origins = [value for name, value in headers if name == b"origin"]
+        hosts = [value for name, value in headers if name == b"host"]
+        if (
+            len(origins) == 1
+            and len(hosts) == 1
+            and is_same_origin(origins[0], hosts[0], settings.HTTPS)
+        ):
+            return await self.application(scope, receive, send)
+        return await WebsocketDenier()(scope, receive, send)
+
 
 http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
 
@@ -24,10 +77,9 @@ application = ProtocolTypeRouter(
         # /healthz, /readyz and /metrics are answered before Django: no Host check, no
         # HTTPS redirect, no session (hoc/health.py).
         "http": HealthEndpoints(http_app),
-        # Origin first: a page on another site must not open a socket with the visitor's
-        # cookie (cross-site WebSocket hijacking). Missing Origin is refused too.
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # Origin first: a page on another site, or on another port or scheme of this one,
+        # must not open a socket with the visitor's cookie (cross-site WebSocket
+        # hijacking). Missing Origin is refused too.
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
