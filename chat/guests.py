@@ -150,32 +150,50 @@ def remove(invitation, by, session=None):
             raise PermissionDenied
     elif invitation.conversation.counsellor_id != by.pk:
         raise PermissionDenied
-    conversation = invitation.conversation
     with transaction.atomic():
-        removed = GuestInvitation.objects.filter(pk=invitation.pk, removed_at__isnull=True).update(
-            removed_at=timezone.now(), removed_by=by
-        )
-        if not removed:
-            return False
-        if invitation.used_at is not None and conversation.is_open:
-            notice = _("De medewerker van %(partner)s doet niet meer mee aan het gesprek.") % {
-                "partner": invitation.partner_name
-            }
-            with contextlib.suppress(conversations.ConversationClosed):
-                conversations.post_message(
-                    conversation, Message.Sender.SYSTEM, notice, uuid.uuid4()
-                )
-        entries.record(
-            by,
-            Action.GUEST_REMOVED,
-            conversation=conversation,
-            detail=f"invitation={invitation.pk}" + ("" if by else " left"),
-        )
-        events.signal_on_commit(
-            conversation.group_name, {"type": "guest.removed", "invitation": str(invitation.pk)}
-        )
-    if by is None and session is not None:
+        removed = _end(invitation, by, "" if by else " left")
+    if removed and by is None and session is not None:
         session.pop(SESSION_KEY, None)
+    return removed
+
+
+def revoke(invitation_ids, by):
+    """The consent these invitations rest on has ended (handover/referrals.py, which has
+    checked who may take that step): a guest in the chat goes as if removed, and a link
+    not yet used stops working. Call inside the transaction that ends the consent, so a
+    redeem racing it either sees the link revoked or is itself ended here."""
+    ended = GuestInvitation.objects.select_related("conversation").filter(
+        pk__in=list(invitation_ids), removed_at__isnull=True
+    )
+    return sum(_end(invitation, by, " consent_ended") for invitation in ended)
+
+
+def _end(invitation, by, why):
+    """Inside a transaction: the invitation ends once (a conditional UPDATE), the client
+    reads that the guest has gone, and the guest's socket is told to close."""
+    conversation = invitation.conversation
+    removed = GuestInvitation.objects.filter(pk=invitation.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now(), removed_by=by
+    )
+    if not removed:
+        return False
+    # Read again: a redeem that committed after this invitation was loaded has used it.
+    used = GuestInvitation.objects.filter(pk=invitation.pk, used_at__isnull=False).exists()
+    if used and conversation.is_open:
+        notice = _("De medewerker van %(partner)s doet niet meer mee aan het gesprek.") % {
+            "partner": invitation.partner_name
+        }
+        with contextlib.suppress(conversations.ConversationClosed):
+            conversations.post_message(conversation, Message.Sender.SYSTEM, notice, uuid.uuid4())
+    entries.record(
+        by,
+        Action.GUEST_REMOVED,
+        conversation=conversation,
+        detail=f"invitation={invitation.pk}{why}",
+    )
+    events.signal_on_commit(
+        conversation.group_name, {"type": "guest.removed", "invitation": str(invitation.pk)}
+    )
     return True
 
 

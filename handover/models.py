@@ -248,6 +248,20 @@ class Referral(models.Model):
         return [str(self.Shared(code).label) for code in self.shared if code in self.Shared]
 
 
+class ReferralInvitation(models.Model):
+    """Which referral's consent a guest invitation (chat.GuestInvitation, the three-way
+    handover) rests on. When that referral leaves the consented states, its invitations end
+    at once (handover.referrals): chat cannot import handover, so the tie is kept here."""
+
+    invitation = models.OneToOneField(
+        "chat.GuestInvitation", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="invitations")
+
+    def __str__(self):
+        return f"{self.referral_id} {self.invitation_id}"
+
+
 FINAL_STATES = frozenset(
     {
         Referral.State.DECLINED,

@@ -28,7 +28,7 @@ from audit import entries
 from audit.entries import Action
 from chat import conversations, events, guests
 from chat.models import Message
-from handover.models import FINAL_STATES, Partner, Referral
+from handover.models import FINAL_STATES, Partner, Referral, ReferralInvitation
 
 State = Referral.State
 Shared = Referral.Shared
@@ -67,7 +67,8 @@ TRANSITIONS = {
         State.CANCELLED,
     ),
 }
-# Once consent is given, the partner's professional may be invited into the live chat.
+# Once consent is given, the partner's professional may be invited into the live chat,
+# and takes part only while the referral stays in these states (_end_guests).
 CONSENTED = {State.IN_REVIEW, State.APPROVED, State.SENT, State.ACKNOWLEDGED}
 
 
@@ -188,6 +189,8 @@ def _locked(referral, verb):
 
 def _move(locked, verb, actor, action, detail=""):
     _sources, target = TRANSITIONS[verb]
+    if locked.state in CONSENTED and target not in CONSENTED:
+        _end_guests(locked, actor)
     locked.state = target
     if target in FINAL_STATES:
         locked.finished_at = timezone.now()
@@ -587,19 +590,49 @@ def note_viewed(referral, user, printed=False):
 
 def invite_partner(referral, counsellor):
     """With the client's consent, a single-use link for the partner's professional to join
-    the live chat (chat/guests.py). Returns (invitation, token); show the token once."""
+    the live chat (chat/guests.py). Returns (invitation, token); show the token once.
+
+    The state is read again under the referral's lock, and the link is tied to the
+    referral in the same transaction: a withdrawal waits for this step and then ends the
+    new link too, or this step waits for the withdrawal and refuses."""
     _require_drafter(referral, counsellor)
-    conversation = referral.conversation
-    _require_holder(conversation, counsellor)
-    if (
-        referral.without_consent
-        or referral.contact_route != Route.IN_CHAT
-        or referral.state not in CONSENTED
-    ):
-        raise WrongState(
-            _("Een professional uitnodigen kan alleen met toestemming voor een gesprek in de chat.")
+    with transaction.atomic():
+        locked = Referral.objects.select_related("partner", "conversation").select_for_update(
+            of=("self",)
         )
-    return guests.invite(conversation, referral.partner.name, counsellor, referral_id=referral.pk)
+        locked = locked.get(pk=referral.pk)
+        conversation = locked.conversation
+        _require_holder(conversation, counsellor)
+        if (
+            locked.without_consent
+            or locked.contact_route != Route.IN_CHAT
+            or locked.state not in CONSENTED
+        ):
+            raise WrongState(
+                _(
+                    "Een professional uitnodigen kan alleen met toestemming voor een gesprek "
+                    "in de chat."
+                )
+            )
+        invitation, token = guests.invite(
+            conversation, locked.partner.name, counsellor, referral_id=locked.pk
+        )
+        ReferralInvitation.objects.create(referral=locked, invitation=invitation)
+    return invitation, token
+
+
+def guests_of(referral):
+    """The invitations made for this referral, for its page."""
+    return guests.invitations_of(referral.conversation).filter(
+        pk__in=referral.invitations.values("invitation_id")
+    )
+
+
+def _end_guests(referral, actor):
+    """The referral leaves the consented states: whoever joined on its consent leaves the
+    chat now, and its links not yet used stop working (chat/guests.py revoke). Inside the
+    step's transaction, under the referral's lock."""
+    guests.revoke(referral.invitations.values_list("invitation_id", flat=True), actor)
 
 
 def forget_client(client):
@@ -618,6 +651,7 @@ def forget_client(client):
                 referral.state, action = State.WITHDRAWN, Action.REFERRAL_CONSENT_WITHDRAWN
             if action is not None:
                 referral.finished_at = timezone.now()
+                _end_guests(referral, None)
             referral.save()
             if action is not None:
                 entries.record(

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import client_required, role_required
 from audit.models import AuditEntry
 from chat import conversations, guests
-from chat.models import GuestInvitation
 from handover import referrals
 from handover.forms import ContactForm, MeldcodeForm, ReferralForm, ReviewForm, SentForm
 from handover.models import Referral
@@ -131,7 +130,7 @@ def referral_detail(request, referral_id):
         and not referral.without_consent
         and referral.contact_route == Referral.ContactRoute.IN_CHAT
         and referral.state in referrals.CONSENTED,
-        "guests": guests.invitations_of(referral.conversation) if holds_chat else [],
+        "guests": referrals.guests_of(referral) if holds_chat else [],
         "review_form": ReviewForm(),
         "sent_form": SentForm(),
     }
@@ -193,9 +192,7 @@ def referral_step(request, referral_id, step):
 @role_required()
 def guest_remove(request, referral_id, invitation_id):
     referral = referrals.get_for_staff(request.user, referral_id)
-    invitation = get_object_or_404(
-        GuestInvitation, pk=invitation_id, conversation_id=referral.conversation_id
-    )
+    invitation = get_object_or_404(referrals.guests_of(referral), pk=invitation_id)
     guests.remove(invitation, request.user)
     return redirect("referral", referral_id=referral.pk)
 
