@@ -106,7 +106,7 @@ def role_in(conversation, user, session=None):
     """ "visitor", "counsellor", "guest" (a partner's professional, chat/guests.py) or None."""
     if user is not None and user.is_authenticated:
         if user.is_staff_member:
-            if conversation.counsellor_id == user.pk:
+            if conversation.counsellor_id == user.pk and _still_held(conversation, user):
                 return Message.Sender.COUNSELLOR
             return None
         if conversation.client_id == user.pk:
@@ -121,6 +121,13 @@ def role_in(conversation, user, session=None):
         if guests.invitation_in(session, conversation) is not None and conversation.is_open:
             return Message.Sender.GUEST
     return None
+
+
+def _still_held(conversation, counsellor):
+    """A counsellor takes part while the chat runs and until its closing form is in. After
+    that, reading it again is an audited look with a reason (oversight/looks.py), as for
+    a supervisor: the socket's resume would otherwise replay it, unlogged, for ever."""
+    return conversation.is_open or records.to_close(counsellor).filter(pk=conversation.pk).exists()
 
 
 def post_message(conversation, sender, body, client_id, author=None):

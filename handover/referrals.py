@@ -27,7 +27,7 @@ from accounts.models import User
 from audit import entries
 from audit.entries import Action
 from chat import conversations, events, guests
-from chat.models import Message
+from chat.models import Conversation, Message
 from handover.models import FINAL_STATES, Partner, Referral, ReferralInvitation
 
 State = Referral.State
@@ -132,6 +132,18 @@ def _require_holder(conversation, user):
         raise PermissionDenied
     if conversation is None or conversation.counsellor_id != user.pk:
         raise PermissionDenied
+
+
+def conversation_to_draft_for(user, conversation_id):
+    """The conversation a counsellor may draft a referral for: one they hold, or held when
+    it ended, its closing form included. Not chat's get_conversation_for, which ends a
+    counsellor's part at the closing form: drafting shows nothing of what was said."""
+    try:
+        conversation = Conversation.objects.get(pk=conversation_id)
+    except (Conversation.DoesNotExist, ValueError, TypeError):
+        raise PermissionDenied from None
+    _require_holder(conversation, user)
+    return conversation
 
 
 def is_client_of(referral, user, session):

@@ -36,7 +36,7 @@ def referral_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 @role_required()
 def referral_new(request, conversation_id, without_consent=False):
-    conversation = conversations.get_conversation_for(request.user, conversation_id)
+    conversation = referrals.conversation_to_draft_for(request.user, conversation_id)
     form_class = MeldcodeForm if without_consent else ReferralForm
     anonymous = conversation.client_id is None
     form = form_class(request.POST or None, anonymous=anonymous)

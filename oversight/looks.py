@@ -1,5 +1,6 @@
-"""A supervisor's read-only look into a conversation: only with a stated reason, and
-every look is written to the audit log before anything is shown."""
+"""A read-only look into a conversation: only with a stated reason, and every look is
+written to the audit log before anything is shown. Supervisors look into any chat; a
+counsellor into one that ended in their hands, once the closing form is in."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,17 +19,33 @@ class Reason:
     OTHER = "other"
 
 
-def look(supervisor, conversation_id, *, reason_code, reason_text=""):
+SUPERVISORS = ("supervisor", "admin")
+
+
+def may_look(user, conversation):
+    """Supervisors and admins into any conversation. A counsellor only into one that ended
+    in their hands: their own part ends with the closing form (chat.conversations.role_in),
+    and reading it again after that goes through here, with a reason, like a supervisor."""
+    if user.role in SUPERVISORS:
+        return True
+    return (
+        user.is_staff_member and conversation.counsellor_id == user.pk and not conversation.is_open
+    )
+
+
+def look(user, conversation_id, *, reason_code, reason_text=""):
     """The conversation with its messages, notes and transfers, for reading only."""
-    if supervisor.role not in ("supervisor", "admin"):
+    if not user.is_staff_member:
         raise PermissionDenied
     with transaction.atomic():
         try:
             conversation = Conversation.objects.select_related("counsellor").get(pk=conversation_id)
         except (Conversation.DoesNotExist, ValueError):
             raise PermissionDenied from None
+        if not may_look(user, conversation):
+            raise PermissionDenied
         entries.record(
-            supervisor,
+            user,
             entries.Action.CONVERSATION_VIEWED,
             conversation=conversation,
             detail=f"reason={reason_code}",

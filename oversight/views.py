@@ -3,6 +3,7 @@ statistics for the pilot's evaluation and the audit log."""
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -30,19 +31,25 @@ def overview(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@role_required(*SUPERVISORS)
+@role_required()
 def look(request, conversation_id):
     """Ask why; then, and only in the answer to that POST, show the conversation. There is
-    no address that shows it without a new reason and a new audit entry."""
+    no address that shows it without a new reason and a new audit entry. Counsellors too,
+    for a chat that ended in their hands (looks.may_look)."""
     form = LookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         seen = looks.look(request.user, conversation_id, **form.cleaned_data)
-        for help_request in help_requests.open_requests().filter(conversation_id=conversation_id):
-            help_requests.answer(help_request, request.user)
+        if request.user.role in SUPERVISORS:
+            for help_request in help_requests.open_requests().filter(
+                conversation_id=conversation_id
+            ):
+                help_requests.answer(help_request, request.user)
         return render(request, "oversight/look.html", seen)
-    exists = Conversation.objects.filter(pk=conversation_id).exists()
-    if not exists:
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None:
         raise Http404
+    if not looks.may_look(request.user, conversation):
+        raise PermissionDenied
     return render(request, "oversight/look_reason.html", {"form": form, "id": conversation_id})
 
 
