@@ -16,7 +16,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -118,6 +118,17 @@ def new_key_ring_entry():
     return "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 
 
+def with_password(url, password):
+    """`url` with its password replaced by `password` (from a Docker secret file), so
+    compose need not put a password into an environment variable."""
+    if not url or not password:
+        return url
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    auth = f"{quote(unquote(parts.username or ''), safe='')}:{quote(password, safe='')}@"
+    return parts._replace(netloc=auth + host).geturl()
+
+
 # --- Secrets -----------------------------------------------------------------------------
 
 SECRET_KEY = envsecret("HOC_SECRET_KEY")
@@ -125,8 +136,8 @@ PASSPHRASE_PEPPER = envsecret("HOC_PASSPHRASE_PEPPER")
 _field_keys = envsecret("HOC_FIELD_KEYS")
 _channel_key = envsecret("HOC_CHANNEL_LAYER_KEY")
 ALLOWED_HOSTS = [h.strip() for h in env("HOC_ALLOWED_HOSTS").split(",") if h.strip()]
-DATABASE_URL = env("DATABASE_URL")
-REDIS_URL = env("REDIS_URL")
+DATABASE_URL = with_password(env("DATABASE_URL"), envsecret("HOC_DATABASE_PASSWORD"))
+REDIS_URL = with_password(env("REDIS_URL"), envsecret("HOC_REDIS_PASSWORD"))
 # Bearer token for /metrics from anywhere other than loopback (hoc/health.py); empty: loopback only.
 METRICS_TOKEN = envsecret("HOC_METRICS_TOKEN")
 

@@ -15,6 +15,7 @@ import ssl
 import subprocess
 import uuid
 from http.cookies import SimpleCookie
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -155,6 +156,19 @@ def test_both_replicas_start_together_and_migrate_once(stack):
         command = [word.replace(":8000/", f":{port}/") for word in check[1:]]
         result = subprocess.run(command, env=stack.app_env(), capture_output=True, timeout=10)
         assert result.returncode == 0, result.stderr
+
+
+def test_redis_wants_its_password_and_no_process_shows_a_secret(stack):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", stack.redis_port), timeout=5) as raw:
+        raw.sendall(b"PING\r\n")
+        assert raw.recv(100).startswith(b"-NOAUTH")
+    secrets = [path.read_text().strip() for path in stack.secrets.iterdir()]
+    for process in stack.processes.values():
+        cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode()
+        environ = Path(f"/proc/{process.pid}/environ").read_bytes().decode()
+        assert not [s for s in secrets if s in cmdline or s in environ]
 
 
 def test_the_schedulers_commands_run_once_and_succeed(stack):

@@ -6,8 +6,10 @@ documents, and the privacy and security choices stay in place.
 """
 
 import ast
+import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -84,11 +86,49 @@ def test_it_lists_every_interpolated_variable_in_env_example():
     assert interpolated - listed == set()
 
 
-def test_it_protects_redis_with_a_password_that_redis_url_carries(compose):
-    command = compose["services"]["redis"]["command"]
-    command = command if isinstance(command, str) else " ".join(command)
-    assert "--requirepass ${REDIS_PASSWORD" in command
-    assert app_env(compose, "web")["REDIS_URL"].startswith("redis://:${REDIS_PASSWORD}@")
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_it_gives_every_secret_as_a_docker_secret_file_never_as_a_value(compose, service):
+    env = app_env(compose, service)
+    mounted = set(compose["services"][service]["secrets"])
+    for name in (
+        "HOC_SECRET_KEY",
+        "HOC_FIELD_KEYS",
+        "HOC_CHANNEL_LAYER_KEY",
+        "HOC_PASSPHRASE_PEPPER",
+        "HOC_DATABASE_PASSWORD",
+        "HOC_REDIS_PASSWORD",
+    ):
+        assert name not in env, f"{name} as a value; use {name}_FILE"
+        path = env[f"{name}_FILE"]
+        assert path.startswith("/run/secrets/") and path.rsplit("/", 1)[1] in mounted
+    for url in (env["DATABASE_URL"], env["REDIS_URL"]):
+        assert urlsplit(url).password is None, f"a password in {url}"
+    assert set(compose["secrets"]) >= mounted
+
+
+def test_it_keeps_the_redis_password_off_every_command_line(compose):
+    redis = compose["services"]["redis"]
+    assert "redis_password" in redis["secrets"]
+    assert "REDIS_PASSWORD" not in json.dumps(redis["command"])
+    script = (ROOT / "deploy" / "redis-start.sh").read_text()
+    assert "requirepass" in script and "/run/secrets/redis_password" in script
+    assert "REDISCLI_AUTH" in " ".join(redis["healthcheck"]["test"])
+
+
+def test_it_makes_every_secret_compose_mounts(tmp_path, compose):
+    import subprocess
+
+    subprocess.run(
+        ["sh", str(ROOT / "deploy" / "make-secrets.sh"), str(tmp_path / "s")], check=True
+    )
+    made = {p.name for p in (tmp_path / "s").iterdir()}
+    assert made == set(compose["secrets"])
+    assert oct((tmp_path / "s").stat().st_mode)[-3:] == "700"
+    before = {p.name: p.read_text() for p in (tmp_path / "s").iterdir()}
+    subprocess.run(
+        ["sh", str(ROOT / "deploy" / "make-secrets.sh"), str(tmp_path / "s")], check=True
+    )
+    assert before == {p.name: p.read_text() for p in (tmp_path / "s").iterdir()}, "a key changed"
 
 
 def test_it_runs_web_in_production_behind_the_https_proxy(compose):

@@ -197,3 +197,19 @@ def test_axes_counts_in_the_cache_with_an_expiring_lock(settings):
 
 def test_the_user_model_is_ours(settings):
     assert settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def test_database_and_redis_passwords_can_come_from_secret_files(tmp_path):
+    (tmp_path / "pg").write_text("p@ss/word\n")
+    (tmp_path / "redis").write_text("r3dis-secret\n")
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": "postgres://hoc@db.invalid:5432/hoc",
+        "REDIS_URL": "redis://redis.invalid:6379/0",
+        "HOC_DATABASE_PASSWORD_FILE": str(tmp_path / "pg"),
+        "HOC_REDIS_PASSWORD_FILE": str(tmp_path / "redis"),
+    }
+    values = settings_of(env, tmp_path, "DATABASES", "REDIS_URL")
+    assert values["DATABASES"]["default"]["PASSWORD"] == "p@ss/word"
+    assert values["DATABASES"]["default"]["USER"] == "hoc"
+    assert values["REDIS_URL"] == "redis://:r3dis-secret@redis.invalid:6379/0"
