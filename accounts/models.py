@@ -26,7 +26,13 @@ class User(AbstractUser):
     passphrase_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # What counsellors see: drawn at random, never derived from the passphrase (R-A6).
     display_label = models.CharField(_("label"), max_length=60, unique=True, null=True, blank=True)
-    display_name = models.CharField(_("zelfgekozen naam"), max_length=40, blank=True)
+    # The integer id stays Django's; the sealed fields bind to this instead (hoc/fields.py).
+    seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Free text the client typed, so sealed like all free text (R-G1). At most 40
+    # characters, enforced where it is set (accounts.clients.set_display_name).
+    display_name = EncryptedTextField(
+        _("zelfgekozen naam"), row_id_field="seal_id", blank=True, default=""
+    )
     # Set once the client has shown they wrote the passphrase down; until then the
     # account cannot be used and is removed with the unused accounts.
     confirmed_at = models.DateTimeField(null=True, blank=True)
