@@ -8,15 +8,23 @@ from django.utils import timezone
 from hoc import throttling
 from hoc.models import InfoSessionSignup
 
-# Nobody signs up a hundred teams an hour; a flood is abuse, whoever sends it.
-SIGNUPS_PER_HOUR = 100
+# One address (a keyed pseudonym, accounts/pseudonyms.py) signs up a few teams an hour at
+# most, so one sender cannot fill the hourly total and shut out everyone else, as 99 fakes
+# from one address once did under a single cap of 100. The total stays as a last bound on
+# how much a crowd of addresses can store.
+SIGNUPS_PER_ADDRESS_PER_HOUR = 5
+SIGNUPS_PER_HOUR = 500
 
 
 class TooManySignups(Exception):
     pass
 
 
-def register_signup(organisation, role, email, preferred_date):
+def register_signup(organisation, role, email, preferred_date, pseudonym="unknown"):
+    if not throttling.allow(
+        f"info-session-signups:{pseudonym}", SIGNUPS_PER_ADDRESS_PER_HOUR, 3600
+    ):
+        raise TooManySignups
     if not throttling.allow("info-session-signups", SIGNUPS_PER_HOUR, 3600):
         raise TooManySignups
     return InfoSessionSignup.objects.create(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import pseudonyms
 from accounts.views import leave_site
 from chat.schedule import chat_status
 from handover.models import Partner
@@ -106,17 +107,23 @@ def relatives(request):
     return public_page(request, "hoc/relatives.html", {"partners": partners_by_slug()})
 
 
-# No CSRF token: the form needs no session (none is created for it), and a forged
-# sign-up is no different from a real one sent by anyone; the hourly cap limits floods.
+# No CSRF token, because a token lives in the session and this public page creates none.
+# A cross-site post is refused all the same by its Origin (same_origin_post): otherwise any
+# other site could make its visitors' browsers sign up from their own addresses, around the
+# per-address limit.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def professionals(request):
+    if request.method == "POST" and not same_origin_post(request):
+        return csrf_failure(request)
     form = InfoSessionSignupForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                signups.register_signup(**form.cleaned_data)
+                signups.register_signup(
+                    **form.cleaned_data, pseudonym=pseudonyms.client_pseudonym(request)
+                )
             except signups.TooManySignups:
                 status = 429
             else:
@@ -173,6 +180,17 @@ def robots_txt(request):
     # Only the public pages may be indexed (R-D5); everything else also says noindex.
     body = "User-agent: *\nDisallow: /beheer/\nDisallow: /chat/\nDisallow: /account/\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+def same_origin_post(request):
+    """The post comes from a page of this site: its Origin (which browsers send with every
+    post) or, failing that, its Referer names this scheme and host."""
+    expected = f"{request.scheme}://{request.get_host()}"
+    origin = request.headers.get("Origin")
+    if origin is None:
+        referer = request.headers.get("Referer", "")
+        return referer == expected or referer.startswith(expected + "/")
+    return origin == expected
 
 
 def csrf_failure(request, reason=""):

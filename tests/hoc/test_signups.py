@@ -27,8 +27,16 @@ def fresh_counters():
     cache.clear()
 
 
+ORIGIN = "http://testserver"
+
+
+def browser(address="192.0.2.10"):
+    """A client that posts as a browser does: with this site's Origin, from one address."""
+    return Client(HTTP_ORIGIN=ORIGIN, REMOTE_ADDR=address)
+
+
 def test_a_sign_up_is_stored_and_thanked(db):
-    client = Client()
+    client = browser()
     response = client.post("/professionals/", form())
     assert response.status_code == 302
     signup = InfoSessionSignup.objects.get()
@@ -40,7 +48,7 @@ def test_a_sign_up_is_stored_and_thanked(db):
 
 def test_a_date_in_the_past_is_refused(db):
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
-    response = Client().post("/professionals/", form(preferred_date=yesterday))
+    response = browser().post("/professionals/", form(preferred_date=yesterday))
     assert response.status_code == 400
     assert "Kies een datum in de toekomst." in response.content.decode()
     assert not InfoSessionSignup.objects.exists()
@@ -48,10 +56,39 @@ def test_a_date_in_the_past_is_refused(db):
 
 def test_floods_are_capped(db, monkeypatch):
     monkeypatch.setattr(signups, "SIGNUPS_PER_HOUR", 2)
-    client = Client()
-    codes = [client.post("/professionals/", form()).status_code for _ in range(3)]
+    codes = [browser(f"192.0.2.{n}").post("/professionals/", form()).status_code for n in range(3)]
     assert codes == [302, 302, 429]
     assert InfoSessionSignup.objects.count() == 2
+
+
+def test_one_address_cannot_use_up_the_hour_for_everyone(db):
+    # [2/8] item 20: 99 fakes from one address used to lock the real sign-ups out.
+    attacker = browser("198.51.100.66")
+    codes = [attacker.post("/professionals/", form()).status_code for _ in range(99)]
+    assert codes.count(302) == signups.SIGNUPS_PER_ADDRESS_PER_HOUR
+    assert set(codes[signups.SIGNUPS_PER_ADDRESS_PER_HOUR :]) == {429}
+    real = browser("203.0.113.5").post("/professionals/", form(organisation="Politie"))
+    assert real.status_code == 302
+    assert InfoSessionSignup.objects.count() == signups.SIGNUPS_PER_ADDRESS_PER_HOUR + 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_REFERER": "https://evil.example/form"},
+        {},  # neither: not a browser's post from our page
+    ],
+)
+def test_a_post_from_another_site_is_refused(db, headers):
+    response = Client(REMOTE_ADDR="192.0.2.10", **headers).post("/professionals/", form())
+    assert response.status_code == 403
+    assert not InfoSessionSignup.objects.exists()
+
+
+def test_a_post_from_our_own_page_without_origin_but_with_referer_is_accepted(db):
+    client = Client(HTTP_REFERER="http://testserver/professionals/", REMOTE_ADDR="192.0.2.10")
+    assert client.post("/professionals/", form()).status_code == 302
 
 
 def test_sign_ups_are_deleted_after_their_retention(db, settings):
