@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import labels, passphrases
+        from accounts import labels, passphrases, sessions  # noqa: F401 (sessions: receivers)
 
         # Refuse to start with a word list that cannot give strong passphrases (R-A1).
         passphrases.word_list()

@@ -1,19 +1,35 @@
-"""Which sessions belong to whom, and how long they may live (security brief B2).
+"""Which sessions belong to whom, how long they may live, and how they end (brief B2).
 
 Clients: 30 minutes idle, 2 hours at most. Staff: 30 minutes idle, 12 hours at most. The
 clock starts at log-in; activity is written back at most once a minute, so a busy page
 does not turn into a database write per request.
+
+However a session or a user ends, their sockets close at once (R-B4): log-out of any kind
+(ours, the admin's, expiry) through Django's user_logged_out signal, deactivation, a new
+role or password through the User model's save signals, because the admin and Django's
+own views change users without calling us. Sockets also re-check their session against
+the store about once a minute (chat/consumers.py), for what the channel layer lost.
 """
 
+import functools
 import hashlib
 import logging
 import time
+from importlib import import_module
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_out
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from accounts.models import LoginSession, User
 
@@ -77,25 +93,36 @@ def socket_group(session_key):
     return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
 
 
-def close_sockets(session_key):
-    """Tell every socket of this session to close: on log-out, quick exit and deletion.
+def user_group(user_id):
+    """The channel-layer group of every socket of this user, whichever session opened it:
+    a session key can change under a socket (cycle_key), the user cannot."""
+    return f"user.{user_id}"
 
-    Never lets a channel-layer failure stop the caller: quick exit and log-out must work
-    even with Redis down (the sockets then find the session gone on their next action).
-    """
-    if not session_key:
-        return
+
+def _tell_sockets_to_close(group):
+    # Never lets a channel-layer failure stop the caller: quick exit and log-out must work
+    # even with Redis down (the sockets then find the session gone at their next action
+    # or re-check).
     try:
-        async_to_sync(get_channel_layer().group_send)(
-            socket_group(session_key), {"type": "session.ended"}
-        )
+        async_to_sync(get_channel_layer().group_send)(group, {"type": "session.ended"})
     except Exception:
-        logger.warning("Could not tell a session's sockets to close", exc_info=True)
+        logger.warning("Could not tell sockets to close", exc_info=True)
+
+
+def close_sockets(session_key):
+    """Tell every socket of this session to close: on log-out, quick exit and deletion."""
+    if session_key:
+        _tell_sockets_to_close(socket_group(session_key))
+
+
+def close_user_sockets(user_id):
+    """Tell every socket of this user to close, in every session."""
+    _tell_sockets_to_close(user_group(user_id))
 
 
 def end_session(request):
-    """Log out: close this session's sockets, then delete it on the server."""
-    close_sockets(request.session.session_key)
+    """Log out and delete the session on the server; its sockets close through the
+    user_logged_out receiver below, as for every other log-out."""
     logout(request)
 
 
@@ -103,12 +130,106 @@ def end_all_sessions(user):
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     for key in keys:
         close_sockets(key)
+    close_user_sockets(user.pk)
     Session.objects.filter(session_key__in=keys).delete()
     LoginSession.objects.filter(user=user).delete()
 
 
+def stored_session(session, user):
+    """A socket's session as the store holds it now (the socket's own copy dates from its
+    connect). PermissionDenied once the session has ended for this socket: deleted (log-out,
+    quick exit, a new key), past its idle or absolute limit, or no longer this user's
+    (deactivated, deleted, another role, a new password)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
+    if not session.session_key or not dict(store.items()):
+        raise PermissionDenied
+    logged_in_as = store.get(auth.SESSION_KEY)
+    if not user.is_authenticated:
+        if logged_in_as is not None:
+            raise PermissionDenied
+        return store
+    if logged_in_as != str(user.pk) or is_expired(store, user) or not _still(user, store):
+        raise PermissionDenied
+    return store
+
+
+def _still(user, store):
+    """The user is still active, in the same role, and the session was made with their
+    current password (Django's session hash, fallback keys included)."""
+    current = User.objects.filter(pk=user.pk, is_active=True).first()
+    if current is None or current.role != user.role:
+        return False
+    stored_hash = store.get(auth.HASH_SESSION_KEY) or ""
+    hashes = [current.get_session_auth_hash(), *current.get_session_auth_fallback_hash()]
+    return any(constant_time_compare(stored_hash, h) for h in hashes)
+
+
+# --- Signals: ways a session or a user ends that do not pass through our own code --------
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.sessions.log_out")
+def _close_sockets_on_log_out(sender, request, user, **kwargs):
+    # Sent by django.contrib.auth.logout() before it flushes the session: our log-out
+    # views, quick exit, expiry in the middleware below, and the admin's /beheer/logout/.
+    close_sockets(request.session.session_key)
+
+
+ENDING_FIELDS = {"is_active", "role", "password"}
+
+
+@receiver(pre_save, sender=User, dispatch_uid="accounts.sessions.before_user_saved")
+def _note_what_the_save_ends(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._sessions_end = None
+    if raw or instance._state.adding:
+        return
+    if update_fields is not None and not ENDING_FIELDS & set(update_fields):
+        return  # last_login, display_name and the like: no query on those paths
+    before = User.objects.filter(pk=instance.pk).values(*ENDING_FIELDS).first()
+    if before is None:
+        return
+    if (before["is_active"] and not instance.is_active) or before["role"] != instance.role:
+        instance._sessions_end = "all"
+    elif before["password"] != instance.password:
+        # Django's session hash already makes the other sessions worthless at their next
+        # request; their sockets must not wait for one. This session's own sockets close
+        # too and reconnect with its updated hash (update_session_auth_hash).
+        instance._sessions_end = "sockets"
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.sessions.after_user_saved")
+def _end_what_the_save_ended(sender, instance, **kwargs):
+    ending = instance.__dict__.pop("_sessions_end", None)
+    if ending == "all":
+        # A deactivated user, or one whose role changed (a privilege change, R-B1): every
+        # session ends, so reactivating them later does not revive an old cookie.
+        transaction.on_commit(functools.partial(end_all_sessions, instance))
+    elif ending == "sockets":
+        transaction.on_commit(functools.partial(close_user_sockets, instance.pk))
+
+
+@receiver(pre_delete, sender=User, dispatch_uid="accounts.sessions.before_user_deleted")
+def _end_sessions_of_deleted_user(sender, instance, **kwargs):
+    # The LoginSession rows go with the user, and the instance loses its pk: read both now
+    # and act after commit.
+    user_id = instance.pk
+    keys = list(LoginSession.objects.filter(user=instance).values_list("session_key", flat=True))
+
+    def end():
+        for key in keys:
+            close_sockets(key)
+        close_user_sockets(user_id)
+        Session.objects.filter(session_key__in=keys).delete()
+
+    transaction.on_commit(end)
+
+
 class SessionLifetimeMiddleware:
-    """Log out sessions past their idle or absolute limit; note activity now and then."""
+    """Log out sessions past their idle or absolute limit; note activity now and then.
+
+    A view that gives the session a new key (TOTP, a new passphrase, a new password) leaves
+    LoginSession pointing at the old one; it follows here, so end_all_sessions still finds
+    the session, and the old key's sockets are closed.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -122,4 +243,10 @@ class SessionLifetimeMiddleware:
                 request.session_expired = True
             else:
                 note_activity(request.session, user, now)
-        return self.get_response(request)
+        key_before = request.session.session_key
+        response = self.get_response(request)
+        key_after = request.session.session_key
+        if key_before and key_after and key_before != key_after:
+            close_sockets(key_before)
+            LoginSession.objects.filter(session_key=key_before).update(session_key=key_after)
+        return response

@@ -7,6 +7,8 @@ checks again that this user may still take part.
 
 import asyncio
 import json
+import logging
+import random
 import time
 import uuid
 
@@ -23,9 +25,16 @@ from chat.models import Message
 from hoc import metrics
 from hoc.db_threads import in_db_thread
 
+logger = logging.getLogger(__name__)
+
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_SESSION_ENDED = 4401
+CLOSE_INTERNAL_ERROR = 1011
 RATE_PER_SECOND = 5
+# Every socket checks its session, user and conversation against the database this often
+# (R-E4): log-out, deactivation and the like close sockets at once through the channel
+# layer, which delivers at most once; idle expiry has no event at all.
+RECHECK_SECONDS = 60
 # A sequence number in a frame must fit the seq column (PositiveIntegerField).
 SEQ_MAX = 2**31 - 1
 # PostgreSQL or Redis failing under a frame: the client keeps its message and retries.
@@ -45,6 +54,18 @@ def _authorise(user, session, conversation_id):
         sessions.note_activity(session, user, save=True)
     conversation = conversations.get_conversation_for(user, conversation_id, session)
     return conversation, conversations.role_in(conversation, user, session)
+
+
+def _recheck(user, session, conversation_id):
+    """The session as stored now, while this socket may still take part in the conversation;
+    PermissionDenied otherwise. Unlike _authorise it notes no activity: an open socket
+    alone does not keep a session alive."""
+    session = sessions.stored_session(session, user)
+    staff_member = user.is_authenticated and user.is_staff_member
+    if staff_member and not staff.is_verified_session(user, session):
+        raise PermissionDenied
+    conversations.get_conversation_for(user, conversation_id, session)
+    return session
 
 
 def _resume(user, session, conversation_id, after):
@@ -105,6 +126,7 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
 
     socket_kind = None
     counted = False
+    rechecks = None
 
     async def __call__(self, scope, receive, send):
         try:
@@ -113,6 +135,8 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
             metrics.socket_errors.add()
             raise
         finally:
+            if self.rechecks is not None:
+                self.rechecks.cancel()
             if self.counted:
                 metrics.open_sockets.closed(self.socket_kind)
 
@@ -121,6 +145,52 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
         if not self.counted:
             self.counted = True
             metrics.open_sockets.opened(self.socket_kind)
+
+    async def join_groups(self, *groups):
+        """Join the socket's groups, its session's and (logged in) its user's, so that however
+        the session or the user ends, the socket hears of it (accounts/sessions.py)."""
+        user, session = self.scope["user"], self.scope["session"]
+        self.groups_joined = [*groups, sessions.socket_group(session.session_key or "")]
+        if user.is_authenticated:
+            self.groups_joined.append(sessions.user_group(user.pk))
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def leave_groups(self):
+        for group in getattr(self, "groups_joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    def start_rechecks(self):
+        self.rechecks = asyncio.create_task(self.recheck_periodically())
+
+    async def recheck_periodically(self):
+        """Close the socket once recheck() says its session or user has ended (R-E4).
+
+        Each wait is a random 75-100 % of RECHECK_SECONDS, so sockets that connected
+        together (after a restart) do not all query in the same second.
+        """
+        while True:
+            await asyncio.sleep(RECHECK_SECONDS * random.uniform(0.75, 1))  # noqa: S311 (jitter)
+            try:
+                await self.recheck()
+            except PermissionDenied:
+                await self.close(code=CLOSE_SESSION_ENDED)
+                return
+            except UNAVAILABLE:
+                continue  # not an ended session: the next round asks again
+            except Exception:
+                # Fail closed: a socket that cannot be checked does not stay open. The page
+                # reconnects and is checked afresh.
+                logger.exception("Socket re-check failed")
+                await self.close(code=CLOSE_INTERNAL_ERROR)
+                return
+
+    async def recheck(self):
+        raise NotImplementedError
+
+    async def session_ended(self, message):
+        """Log-out, expiry, quick exit, account deletion or deactivation: close at once."""
+        await self.close(code=CLOSE_SESSION_ENDED)
 
 
 class ConversationConsumer(CountedConsumer):
@@ -142,20 +212,18 @@ class ConversationConsumer(CountedConsumer):
         self.conversation = conversation
         self.author = self.user if self.user.is_authenticated else None
         self.group = conversation.group_name
-        self.session_group = sessions.socket_group(self.session.session_key or "")
         self.window = (time.monotonic(), 0)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.channel_layer.group_add(self.session_group, self.channel_name)
+        await self.join_groups(self.group)
         await self.accept()
+        self.start_rechecks()
 
     async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self.channel_layer.group_discard(self.session_group, self.channel_name)
+        await self.leave_groups()
 
-    async def session_ended(self, message):
-        """Log-out, quick exit or account deletion in this session: close at once."""
-        await self.close(code=CLOSE_SESSION_ENDED)
+    async def recheck(self):
+        # From here on the socket works with the stored session, which also sees what the
+        # session's pages changed since the connect.
+        self.session = await in_db_thread(_recheck)(self.user, self.session, self.conversation_id)
 
     async def guest_removed(self, message):
         """A partner's professional was removed or left (chat/guests.py): their socket goes."""
@@ -320,6 +388,12 @@ def _authorise_staff(user, session):
         raise PermissionDenied
 
 
+def _recheck_staff(user, session):
+    session = sessions.stored_session(session, user)
+    _authorise_staff(user, session)
+    return session
+
+
 class QueueConsumer(CountedConsumer):
     """Tells counsellors' queue pages the moment the queue changes; the page then fetches
     the list itself, so nothing about a conversation travels over this socket."""
@@ -327,22 +401,22 @@ class QueueConsumer(CountedConsumer):
     socket_kind = "queue"
 
     async def connect(self):
-        user, session = self.scope["user"], self.scope["session"]
+        self.user, self.session = self.scope["user"], self.scope["session"]
         try:
-            await database_sync_to_async(_authorise_staff)(user, session)
-            self.supervises = user.role in ("supervisor", "admin")
+            await database_sync_to_async(_authorise_staff)(self.user, self.session)
+            self.supervises = self.user.role in ("supervisor", "admin")
         except PermissionDenied:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
-        self.session_group = sessions.socket_group(session.session_key or "")
-        await self.channel_layer.group_add(events.QUEUE_GROUP, self.channel_name)
-        await self.channel_layer.group_add(self.session_group, self.channel_name)
+        await self.join_groups(events.QUEUE_GROUP)
         await self.accept()
+        self.start_rechecks()
 
     async def disconnect(self, code):
-        if hasattr(self, "session_group"):
-            await self.channel_layer.group_discard(events.QUEUE_GROUP, self.channel_name)
-            await self.channel_layer.group_discard(self.session_group, self.channel_name)
+        await self.leave_groups()
+
+    async def recheck(self):
+        self.session = await in_db_thread(_recheck_staff)(self.user, self.session)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # Listen only: every frame gets this answer, without being decoded, so a frame that
@@ -356,6 +430,3 @@ class QueueConsumer(CountedConsumer):
             await self.send_json({"type": "help.requested"})
         elif kind in ("queue.changed", "help.requested"):
             await self.send_json({"type": "queue.changed"})
-
-    async def session_ended(self, message):
-        await self.close(code=CLOSE_SESSION_ENDED)
