@@ -52,6 +52,7 @@ def create_client(session, typed):
                     username=f"client-{secrets.token_hex(12)}",
                     role=User.Role.CLIENT,
                     passphrase_hash=digest,
+                    passphrase_check=passphrases.message_check(typed),
                     display_label=labels.random_label(),
                     confirmed_at=timezone.now(),
                 )
@@ -66,12 +67,19 @@ def create_client(session, typed):
 def replace_passphrase(user, session, typed):
     """Switch to the offered passphrase once the client has typed it back."""
     user.passphrase_hash = _confirmed_hash(session, typed)
-    user.save(update_fields=["passphrase_hash"])
+    user.passphrase_check = passphrases.message_check(typed)
+    user.save(update_fields=["passphrase_hash", "passphrase_check"])
 
 
 def find_client(passphrase):
+    """The client whose passphrase this is, or None. An account made before the in-message
+    check existed gets it now: only at a log-in is its passphrase known again."""
     digest = passphrases.hash_passphrase(passphrase)
-    return User.objects.filter(role=User.Role.CLIENT, passphrase_hash=digest).first()
+    user = User.objects.filter(role=User.Role.CLIENT, passphrase_hash=digest).first()
+    if user is not None and not user.passphrase_check:
+        user.passphrase_check = passphrases.message_check(passphrase)
+        User.objects.filter(pk=user.pk).update(passphrase_check=user.passphrase_check)
+    return user
 
 
 def set_display_name(user, name):

@@ -24,6 +24,10 @@ class User(AbstractUser):
 
     role = models.CharField(_("rol"), max_length=16, choices=Role.choices, default=Role.CLIENT)
     passphrase_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # A fast keyed HMAC of the passphrase, only for spotting it in the client's own messages
+    # (accounts/passphrases.py). Set at creation and replacement; an older account gets it
+    # at its next log-in, the first moment the passphrase is known again.
+    passphrase_check = models.CharField(max_length=64, blank=True, default="", editable=False)
     # What counsellors see: drawn at random, never derived from the passphrase (R-A6).
     display_label = models.CharField(_("label"), max_length=60, unique=True, null=True, blank=True)
     # The integer id stays Django's; the sealed fields bind to this instead (hoc/fields.py).

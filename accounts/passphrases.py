@@ -4,10 +4,16 @@ A passphrase is the client's only credential: seven words drawn with `secrets` f
 Dutch word list shipped in accounts/data/ (see its README for provenance and filtering).
 We store only a keyed Argon2id hash of it, and that hash is also how the account is found,
 because there is no username. The key (the pepper) lives outside the database.
+
+Beside it the account keeps a fast keyed HMAC of the passphrase, under a key of its own
+derived from the pepper, used for one thing only: spotting the passphrase in the client's
+own chat messages (R-A5). Argon2id there would let any client stall the server: every run
+of seven list words in a message costs a 64 MiB hash of about 0.2 s.
 """
 
 import hmac
 import math
+import re
 import secrets
 from functools import cache
 from pathlib import Path
@@ -86,6 +92,29 @@ def hash_passphrase(passphrase):
     return raw.hex()
 
 
+def _key(label):
+    return hmac.digest(settings.PASSPHRASE_PEPPER.encode(), label, "sha256")
+
+
+def _keyed(key, normalised):
+    return hmac.digest(key, normalised.encode(), "sha256").hex()
+
+
+# Each use has its own label, so its digests are useless for any other.
+_IN_MESSAGE = b"hoc passphrase in-message check v1"
+_OFFER = b"hoc passphrase offer v1"
+
+
+def message_check(passphrase):
+    """The account's in-message check (User.passphrase_check): HMAC, microseconds."""
+    return _keyed(_key(_IN_MESSAGE), normalize(passphrase))
+
+
+def offer_digest(passphrase):
+    """What waits in the session while a new passphrase is confirmed (accounts/clients.py)."""
+    return _keyed(_key(_OFFER), normalize(passphrase))
+
+
 def appears_in(text, passphrase):
     """Does `text` contain the passphrase (so a client can be warned before sending it)?"""
     return bool(passphrase) and normalize(passphrase) in normalize(text)
@@ -94,16 +123,23 @@ def appears_in(text, passphrase):
 def contains_passphrase_of(user, text):
     """Does `text` hold this client's passphrase? (Warn before it is sent, R-A5.)
 
-    Only runs of seven list words are hashed, so ordinary messages cost nothing.
+    Every run of seven list words, however the words are separated, is compared with the
+    account's HMAC check: at most one HMAC per word, and a message holds at most 4,000
+    characters, so the cost is bounded (about a millisecond at worst). An account made
+    before the check existed has none until its next log-in, the first moment we know
+    its passphrase again; until then nothing is found.
     """
-    if not getattr(user, "passphrase_hash", None):
+    check = getattr(user, "passphrase_check", None)
+    if not check:
         return False
-    words = normalize(text).split()
+    words = re.findall(r"[a-z]+", text.lower())
     known = word_set()
-    for start in range(len(words) - WORDS + 1):
-        window = words[start : start + WORDS]
-        if all(word in known for word in window) and hmac.compare_digest(
-            hash_passphrase(" ".join(window)), user.passphrase_hash
-        ):
-            return True
+    key = _key(_IN_MESSAGE)
+    run = 0
+    for end, word in enumerate(words, start=1):
+        run = run + 1 if word in known else 0
+        if run >= WORDS:
+            window = " ".join(words[end - WORDS : end])
+            if hmac.compare_digest(_keyed(key, window), check):
+                return True
     return False

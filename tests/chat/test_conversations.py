@@ -106,7 +106,10 @@ def test_a_client_typing_their_passphrase_is_stopped(db, settings):
 
     phrase = passphrases.generate()
     client = User.objects.create(
-        username="c", role="client", passphrase_hash=passphrases.hash_passphrase(phrase)
+        username="c",
+        role="client",
+        passphrase_hash=passphrases.hash_passphrase(phrase),
+        passphrase_check=passphrases.message_check(phrase),
     )
     conversation = open_one(client=client)
     with pytest.raises(conversations.PassphraseInMessage):
