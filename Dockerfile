@@ -20,7 +20,12 @@ WORKDIR /app
 # a list of directories here would miss the next app, as it once missed audit/ and
 # oversight/. tests/deploy/ checks this file set, and the CI rehearsal installs and runs it.
 COPY . .
-RUN pip install . && rm -rf build ./*.egg-info
+# Every dependency from the hashed lock file (pip checks each file against its hash), then
+# the application itself with nothing more downloaded: a substituted package fails the
+# build. `make lock` regenerates requirements.lock after a pin in pyproject.toml changes.
+RUN pip install --require-hashes --no-deps -r requirements.lock \
+    && pip install --no-deps --no-build-isolation . \
+    && rm -rf build ./*.egg-info
 
 # Static files into /srv/static, the directory the "static" volume shares with Caddy.
 # HOC_ENV is unset here, so settings use development defaults and generate throw-away keys;

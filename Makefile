@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test lint format messages clean-venv
+.PHONY: run test lint format messages clean-venv lock
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "HOC chat needs Python 3.12 or newer on the PATH."; exit 1; }
@@ -46,3 +46,11 @@ messages: $(VENV)/.installed
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The image installs requirements.lock with --require-hashes (Dockerfile); regenerate it
+# after changing a pin in pyproject.toml. uv resolves for the image's Python and platform.
+lock: $(VENV)/.installed
+	$(PY) -m pip install --quiet uv==0.13.9
+	$(VENV)/bin/uv pip compile pyproject.toml deploy/build-requirements.in --generate-hashes \
+		--python-version 3.12 --python-platform x86_64-unknown-linux-gnu --no-header \
+		-o requirements.lock

@@ -151,3 +151,14 @@ def lay_out(target, root=ROOT):
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / checkout_path, destination)
     return Path(target)
+
+
+def pip_runs(root=ROOT):
+    """The Dockerfile's RUN instructions that install Python packages, as shell commands."""
+    text = (root / "Dockerfile").read_text().replace("\\\n", " ")
+    commands = []
+    for line in text.splitlines():
+        words = line.strip().split(None, 1)
+        if len(words) == 2 and words[0].upper() == "RUN" and "pip install" in words[1]:
+            commands.append(words[1])
+    return commands

@@ -15,7 +15,6 @@ mapping, and the Caddyfile override below, are the only differences from product
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -99,23 +98,19 @@ class Stack:
     # --- building --------------------------------------------------------------------
 
     def build(self):
-        """The image: its files below WORKDIR, `pip install .` into a fresh venv."""
+        """The image: its files below WORKDIR, and the Dockerfile's own pip commands (the
+        hashed lock file, then the app without build isolation) in a fresh venv."""
         self.app = image.lay_out(self.base / "app")
         self.venv = self.base / "venv"
         subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True)
-        subprocess.run(
-            [
-                str(self.venv / "bin" / "pip"),
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                ".",
-            ],
-            cwd=self.app,
-            check=True,
-            capture_output=True,
-        )
-        shutil.rmtree(self.app / "build", ignore_errors=True)
+        env = {**os.environ, "PATH": f"{self.venv / 'bin'}:{os.environ['PATH']}"}
+        env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+        commands = image.pip_runs()
+        assert commands, "the Dockerfile installs nothing with pip"
+        for command in commands:
+            subprocess.run(
+                ["sh", "-c", command], cwd=self.app, env=env, check=True, capture_output=True
+            )
         subprocess.run(
             ["sh", str(ROOT / "deploy" / "make-secrets.sh"), str(self.secrets)],
             check=True,

@@ -5,6 +5,7 @@ non-editable install failed at `django.setup()`; every test ran from the checkou
 nothing noticed. These tests look at what the Dockerfile and the wheel really carry.
 """
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -112,3 +113,40 @@ def test_the_wheel_carries_every_app_with_its_migrations_and_data(wheel):
 
 def test_the_wheel_carries_no_tests_or_benchmarks(wheel):
     assert not [name for name in wheel if Path(name).parts[0] in ("tests", "bench")]
+
+
+def lock_entries():
+    """{name: (version, hash count)} of requirements.lock."""
+    entries, current = {}, None
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if re.match(r"^[A-Za-z0-9]", line):
+            name, version = line.split(" ")[0].split("==")
+            current = canonical(name)
+            entries[current] = [version, 0]
+        elif "--hash=sha256:" in line and current:
+            entries[current][1] += 1
+    return entries
+
+
+def canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_lock_file_pins_what_pyproject_pins_with_a_hash_for_every_package():
+    import tomllib
+
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    locked = lock_entries()
+    for pin in pins:
+        name, version = re.sub(r"\[.*\]", "", pin).split("==")
+        assert locked.get(canonical(name), [None])[0] == version, f"{pin}: run make lock"
+    assert "setuptools" in locked  # the build backend, installed without build isolation
+    assert all(count > 0 for _, count in locked.values())
+
+
+def test_the_image_installs_only_hashed_packages():
+    (command,) = image.pip_runs()
+    steps = [step.strip() for step in command.split("&&")]
+    installs = [step for step in steps if step.startswith("pip install")]
+    assert installs[0] == "pip install --require-hashes --no-deps -r requirements.lock"
+    assert all("--no-deps" in step for step in installs)
