@@ -34,6 +34,10 @@ def locked_out(request, original_response=None, credentials=None):
     return failed(request, "accounts/login.html", PassphraseForm(), status=429)
 
 
+# Asks the browser to forget this site: what a shared device could show someone later.
+FORGET_SITE = '"cache", "cookies", "storage"'
+
+
 def leave_site(request):
     """End the session and send the browser to the neutral site (quick exit, deletion).
 
@@ -41,7 +45,7 @@ def leave_site(request):
     """
     sessions.end_session(request)
     response = render(request, "hoc/exit.html")
-    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response["Clear-Site-Data"] = FORGET_SITE
     return response
 
 
@@ -149,7 +153,9 @@ def delete_account(request):
 @require_POST
 def client_logout(request):
     sessions.end_session(request)
-    return redirect("home")
+    response = redirect("home")
+    response["Clear-Site-Data"] = FORGET_SITE
+    return response
 
 
 # --- Staff -------------------------------------------------------------------------------
