@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -7,6 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
 from hoc.fields import EncryptedTextField
+
+
+def to_the_hour(moment):
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
 
 
 class User(AbstractUser):
@@ -52,6 +59,18 @@ class User(AbstractUser):
                 name="user_role_valid",
             ),
         ]
+
+    # A client's account keeps these to the hour, like last_seen_at: enough for the
+    # retention periods, no trail of when someone joined or logged in (R-F4). Rounding
+    # down means an unused account goes up to an hour sooner, still within R-A7's 24 h.
+    # Staff times stay exact.
+    CLIENT_TIMES_TO_THE_HOUR = ("date_joined", "last_login", "confirmed_at")
+
+    def save(self, *args, **kwargs):
+        if self.is_client:
+            for name in self.CLIENT_TIMES_TO_THE_HOUR:
+                setattr(self, name, to_the_hour(getattr(self, name)))
+        super().save(*args, **kwargs)
 
     @property
     def is_client(self):

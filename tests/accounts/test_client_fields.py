@@ -1,9 +1,12 @@
 """What a client account stores: the chosen name sealed, its times only to the hour."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from hoc import encryption
@@ -17,6 +20,10 @@ def stored(user, column):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM accounts_user WHERE id = %s", [user.pk])  # noqa: S608
         return cursor.fetchone()[0]
+
+
+def on_the_hour(moment):
+    return moment == moment.replace(minute=0, second=0, microsecond=0)
 
 
 def test_the_chosen_name_is_stored_sealed(db):
@@ -36,6 +43,23 @@ def test_a_sealed_name_opens_only_in_its_own_row(robin, hana):
     User.objects.filter(pk=hana.pk).update(display_name=stored(robin, "display_name"))
     with pytest.raises(encryption.DecryptionError):
         User.objects.get(pk=hana.pk).display_name  # noqa: B018
+
+
+def test_a_clients_times_are_kept_to_the_hour(db):
+    client = Client()
+    passphrase, _ = create_account(client)
+    client.post("/account/uitloggen/")
+    assert client.post("/account/inloggen/", {"passphrase": passphrase}).status_code == 302
+    user = User.objects.get()
+    for column in ("date_joined", "last_login", "confirmed_at"):
+        assert on_the_hour(getattr(user, column)), column
+    assert user.date_joined > timezone.now() - datetime.timedelta(hours=1, minutes=5)
+
+
+def test_staff_times_stay_exact(hana):
+    Client().force_login(hana)
+    hana.refresh_from_db()
+    assert not on_the_hour(hana.last_login) or not on_the_hour(hana.date_joined)
 
 
 def migrate_with(rows):
@@ -75,3 +99,19 @@ def test_the_migration_can_be_undone():
     assert stored(user, "display_name") == "Ster"
     MigrationExecutor(connection).migrate(latest)
     assert User.objects.get().shown_name == "Ster"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_rounds_existing_client_times_to_the_hour():
+    exact = timezone.now().replace(minute=17, second=3, microsecond=123456)
+    times = {"date_joined": exact, "last_login": exact, "confirmed_at": exact}
+    migrate_with(
+        [
+            {"username": "c1", "role": "client", **times},
+            {"username": "hana", "role": "counsellor", **times},
+        ]
+    )
+    client, staff = User.objects.get(username="c1"), User.objects.get(username="hana")
+    hour = exact.replace(minute=0, second=0, microsecond=0)
+    assert [getattr(client, column) for column in times] == [hour] * 3
+    assert [getattr(staff, column) for column in times] == [exact] * 3
