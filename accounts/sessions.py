@@ -2,7 +2,10 @@
 
 Clients: 30 minutes idle, 2 hours at most. Staff: 30 minutes idle, 12 hours at most. The
 clock starts at log-in; activity is written back at most once a minute, so a busy page
-does not turn into a database write per request.
+does not turn into a database write per request. Anonymous sessions that hold a chat, a
+guest's place in one or the offer to keep one live by the clients' limits, with clocks
+that start when they come to hold it: on a shared device the next person at the browser
+must not read a chat back.
 
 However a session or a user ends, their sockets close at once (R-B4): log-out of any kind
 (ours, the admin's, expiry) through Django's user_logged_out signal, deactivation, a new
@@ -11,6 +14,7 @@ own views change users without calling us. Sockets also re-check their session a
 the store about once a minute (chat/consumers.py), for what the channel layer lost.
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -23,6 +27,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_out
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -42,6 +47,11 @@ TOUCH_EVERY_SECONDS = 60
 
 STARTED = "hoc_started"
 SEEN = "hoc_seen"
+# An anonymous session holding one of these has a lifetime: a visitor's conversation
+# (chat/views.py), a partner's guest invitation (chat/guests.py), the offer to keep an
+# ended chat (chat/saving.py). Named here because accounts imports nothing from chat;
+# tests/chat/test_visitor_session_limits.py keeps the names in step.
+HOLDING_KEYS = ("conversation_id", "guest_invitation_id", "saveable_conversation_id")
 
 
 def start(request, user):
@@ -54,8 +64,29 @@ def start(request, user):
     LoginSession.objects.get_or_create(user=user, session_key=request.session.session_key)
 
 
+def has_lifetime(session, user):
+    """Whether this session is subject to the idle and absolute limits."""
+    return user.is_authenticated or any(key in session for key in HOLDING_KEYS)
+
+
+def start_clocks(session, now=None):
+    now = time.time() if now is None else now
+    session[STARTED] = session[SEEN] = now
+
+
+def ensure_clocks(session, user, save=False):
+    """An anonymous session holding something without clocks (set before these limits, or
+    outside a request) starts them now; a logged-in one without clocks stays expired."""
+    if user.is_authenticated or STARTED in session or not has_lifetime(session, user):
+        return
+    start_clocks(session)
+    if save:
+        _store(session, {STARTED: session[STARTED], SEEN: session[SEEN]})
+
+
 def max_seconds(user):
-    return CLIENT_MAX_SECONDS if user.is_client else STAFF_MAX_SECONDS
+    staff_member = user.is_authenticated and user.is_staff_member
+    return STAFF_MAX_SECONDS if staff_member else CLIENT_MAX_SECONDS
 
 
 def is_expired(session, user, now=None):
@@ -75,9 +106,24 @@ def note_activity(session, user, now=None, save=False):
     now = time.time() if now is None else now
     if now - session[SEEN] > TOUCH_EVERY_SECONDS:
         session[SEEN] = now
-        touch_last_seen(user)
+        if user is not None and user.is_authenticated:
+            touch_last_seen(user)
         if save:  # sockets must save; for requests the session middleware does
-            session.save()
+            _store(session, {SEEN: now})
+
+
+def _store(session, values):
+    """Write `values` into the stored session, for a socket. Only these: the socket's copy
+    dates from its connect or last re-check, and saving it whole would undo what the pages
+    changed meanwhile (an ended chat let go of, an offer taken). Never recreates a session
+    that has ended."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
+    if not session.session_key or not dict(store.items()):
+        return
+    store.update(values)
+    # Deleted between the read and the write: the socket's re-check closes it.
+    with contextlib.suppress(UpdateError):
+        store.save()
 
 
 def touch_last_seen(user):
@@ -145,7 +191,7 @@ def stored_session(session, user):
         raise PermissionDenied
     logged_in_as = store.get(auth.SESSION_KEY)
     if not user.is_authenticated:
-        if logged_in_as is not None:
+        if logged_in_as is not None or (has_lifetime(store, user) and is_expired(store, user)):
             raise PermissionDenied
         return store
     if logged_in_as != str(user.pk) or is_expired(store, user) or not _still(user, store):
@@ -224,7 +270,8 @@ def _end_sessions_of_deleted_user(sender, instance, **kwargs):
 
 
 class SessionLifetimeMiddleware:
-    """Log out sessions past their idle or absolute limit; note activity now and then.
+    """Log out sessions past their idle or absolute limit (logged in, or anonymous and
+    holding a chat: has_lifetime); note activity now and then.
 
     A view that gives the session a new key (TOTP, a new passphrase, a new password) leaves
     LoginSession pointing at the old one; it follows here, so end_all_sessions still finds
@@ -235,18 +282,30 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        user, session = request.user, request.session
+        if has_lifetime(session, user):
             now = time.time()
-            if is_expired(request.session, user, now):
+            ensure_clocks(session, user)
+            if is_expired(session, user, now):
                 end_session(request)
                 request.session_expired = True
             else:
-                note_activity(request.session, user, now)
-        key_before = request.session.session_key
+                note_activity(session, user, now)
+        key_before = session.session_key
+        held_before = [session.get(key) for key in HOLDING_KEYS]
         response = self.get_response(request)
-        key_after = request.session.session_key
+        session = request.session
+        key_after = session.session_key
         if key_before and key_after and key_before != key_after:
             close_sockets(key_before)
             LoginSession.objects.filter(session_key=key_before).update(session_key=key_after)
+        if not request.user.is_authenticated:
+            held_after = [session.get(key) for key in HOLDING_KEYS]
+            # A new chat, guest place or offer starts the clocks afresh: each replaces what
+            # the session held before, so nothing older stays readable for longer.
+            if any(
+                after is not None and after != before
+                for before, after in zip(held_before, held_after, strict=True)
+            ):
+                start_clocks(session)
         return response

@@ -45,13 +45,18 @@ ACTIVITY_SAVE_SECONDS = 5 * 60
 
 
 def _authorise(user, session, conversation_id):
-    """(conversation, role) or PermissionDenied: sessions, TOTP and participation."""
-    if user.is_authenticated:
+    """(conversation, role) or PermissionDenied: sessions, TOTP and participation.
+
+    Anonymous sessions holding a chat have the clients' lifetimes too (accounts/sessions.py).
+    """
+    sessions.ensure_clocks(session, user, save=True)
+    if sessions.has_lifetime(session, user):
         if sessions.is_expired(session, user):
             raise PermissionDenied
-        if user.is_staff_member and not staff.is_verified_session(user, session):
-            raise PermissionDenied
         sessions.note_activity(session, user, save=True)
+    staff_member = user.is_authenticated and user.is_staff_member
+    if staff_member and not staff.is_verified_session(user, session):
+        raise PermissionDenied
     conversation = conversations.get_conversation_for(user, conversation_id, session)
     return conversation, conversations.role_in(conversation, user, session)
 
@@ -85,11 +90,12 @@ def _resume(user, session, conversation_id, after):
     return missed, status
 
 
-def _send(conversation, role, author, body, client_id, session, note_activity):
+def _send(conversation, role, user, body, client_id, session, note_activity):
     """The hot path: one statement. post_message itself refuses an ended conversation or a
     counsellor who no longer holds it; the session was checked in memory by the caller."""
+    author = user if user.is_authenticated else None
     if note_activity:
-        sessions.note_activity(session, author, save=True)
+        sessions.note_activity(session, user, save=True)
     if role == Message.Sender.GUEST:
         guests.visible_after(conversation, session)  # PermissionDenied once removed
     message, _ = conversations.post_message(conversation, role, body, client_id, author)
@@ -210,7 +216,6 @@ class ConversationConsumer(CountedConsumer):
             await self.close()  # the handshake fails; the page tries again with backoff
             return
         self.conversation = conversation
-        self.author = self.user if self.user.is_authenticated else None
         self.group = conversation.group_name
         self.window = (time.monotonic(), 0)
         await self.join_groups(self.group)
@@ -246,7 +251,7 @@ class ConversationConsumer(CountedConsumer):
         (accounts/sessions.py), TOTP was checked at connect, and log-out, quick exit and
         deletion close this socket through the session group. Returns whether this frame
         should also write the session's activity back."""
-        if not self.user.is_authenticated:
+        if not sessions.has_lifetime(self.session, self.user):
             return False
         if sessions.is_expired(self.session, self.user):
             raise PermissionDenied
@@ -328,7 +333,7 @@ class ConversationConsumer(CountedConsumer):
             raise ValueError
         note_activity = self.session_allows_sending()
         seq = await in_db_thread(_send)(
-            self.conversation, self.role, self.author, body, client_id, self.session, note_activity
+            self.conversation, self.role, self.user, body, client_id, self.session, note_activity
         )
         await self.send_json({"type": "ack", "id": client_id, "seq": seq})
         metrics.messages.add()

@@ -24,6 +24,7 @@ from chat import (
     notes,
     queue,
     records,
+    saving,
     transfers,
 )
 from chat.forms import (
@@ -40,7 +41,6 @@ from chat.models import CannedResponse, Conversation
 from chat.schedule import chat_status
 
 SESSION_KEY = "conversation_id"
-SAVEABLE_KEY = "saveable_conversation_id"
 
 
 def session_conversation(request):
@@ -72,7 +72,7 @@ def start(request):
         del request.session[SESSION_KEY]
         can_save = conversation.client_id is None
         if can_save:
-            request.session[SAVEABLE_KEY] = str(conversation.pk)
+            saving.offer(request.session, conversation)
         return render(request, "chat/ended.html", {"can_save": can_save})
     status = chat_status()
     if not status.is_open:
@@ -111,7 +111,7 @@ def closed(request, status):
 @require_POST
 def save_conversation(request):
     """ "Bewaar dit gesprek": make an account first, then the conversation moves into it."""
-    if request.session.get(SAVEABLE_KEY) is None:
+    if saving.offered(request.session) is None:
         return redirect("chat")
     request.session[clients.AFTER_CREATION_KEY] = reverse("chat-saved")
     return redirect("client-new")
@@ -120,7 +120,7 @@ def save_conversation(request):
 @require_safe
 @client_required
 def conversation_saved(request):
-    conversation_id = request.session.pop(SAVEABLE_KEY, None)
+    conversation_id = saving.take(request.session)
     saved = conversation_id is not None and conversations.attach_to_client(
         conversation_id, request.user
     )
