@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import passphrases
 from accounts.models import User
-from chat import consent, events, records
+from chat import consent, events, queue, records
 from chat.models import Conversation, Message
 
 
@@ -40,13 +40,22 @@ def open_conversation(
     client=None,
     left_message=False,
     visitor_pseudonym="",
+    source=None,
 ):
-    """Start a conversation in the queue. The caller must have shown the consent text."""
+    """Start a conversation in the queue. The caller must have shown the consent text.
+
+    A visitor's start comes with its `source` (chat/queue.py): it is counted and may be
+    refused (queue.Refused), and only a first start earns the place its answers ask for.
+    """
+    priority = queue.priority_for(in_danger, minor)
+    if source is not None:
+        priority = queue.admit(source, in_danger=in_danger, minor=minor, left_message=left_message)
     with transaction.atomic():
         conversation = Conversation.objects.create(
             for_whom=for_whom,
             minor=minor,
             in_danger=in_danger,
+            priority=priority,
             topic=topic,
             client=client,
             left_message=left_message,
@@ -54,15 +63,18 @@ def open_conversation(
             visitor_pseudonym="" if client is not None else visitor_pseudonym,
         )
         records.open_record(conversation)
+        if source is not None:
+            queue.remember_source(conversation, source)
         if client is not None and client.first_conversation_at is None:
             User.objects.filter(pk=client.pk).update(first_conversation_at=timezone.now())
         events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
     return conversation
 
 
-def leave_message(client, body):
+def leave_message(client, body, source=None):
     """A client with an account leaves a message while the chat is closed; a counsellor
-    answers it later and the client reads the answer after logging in."""
+    answers it later and the client reads the answer after logging in. Counted like a
+    start (`source`, see open_conversation)."""
     if not client.is_client:
         raise PermissionDenied
     with transaction.atomic():
@@ -72,6 +84,7 @@ def leave_message(client, body):
             in_danger=False,
             client=client,
             left_message=True,
+            source=source,
         )
         post_message(conversation, Message.Sender.VISITOR, body, uuid.uuid4(), author=client)
     return conversation

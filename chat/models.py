@@ -60,10 +60,10 @@ class Closure(models.Model):
 
 class ConversationQuerySet(models.QuerySet):
     def waiting(self):
-        """The queue: in danger first, then minors, then the longest waiting."""
-        minor_first = models.Case(models.When(minor=Conversation.Minor.YES, then=0), default=1)
+        """The queue: in danger first, then minors, then the longest waiting, as far as the
+        answers earned it (`Conversation.priority`)."""
         return self.filter(state=Conversation.State.WAITING, left_message=False).order_by(
-            "-in_danger", minor_first, "created_at"
+            "priority", "created_at", "pk"
         )
 
     def messages_left(self):
@@ -99,6 +99,15 @@ class Conversation(models.Model):
         NO = "no", _("18 of ouder")
         UNSAID = "unsaid", _("zegt het liever niet")
 
+    class Priority(models.IntegerChoices):
+        """The queue's order. What a visitor says (in danger, under 18) moves them up only
+        for their first chat in the hour from that browser and address (chat/queue.py), so
+        a flood cannot push someone in danger down by saying the same."""
+
+        IN_DANGER = 0, _("in direct gevaar")
+        MINOR = 1, _("jonger dan 18")
+        ORDINARY = 2, _("op volgorde van binnenkomst")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     client = models.ForeignKey(
@@ -110,6 +119,7 @@ class Conversation(models.Model):
     for_whom = models.CharField(max_length=12, choices=ForWhom.choices)
     minor = models.CharField(max_length=6, choices=Minor.choices)
     in_danger = models.BooleanField(default=False)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.ORDINARY)
     # Left while the chat was closed, by a client with an account, to be answered later.
     left_message = models.BooleanField(default=False)
     topic = EncryptedTextField(blank=True, default="")

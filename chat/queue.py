@@ -1,14 +1,57 @@
-"""The queue: who waits, in what order, and taking a chat from it."""
+"""The queue: who may join it, who waits, in what order, and taking a chat from it.
 
+One attacker must not be able to fill the queue or jump it (issue 13). Starts are counted
+per browser session and per address, both as keyed pseudonyms in the cache for an hour;
+the queue has a ceiling, with a few places more for someone in danger; and what a visitor
+says (in danger, under 18) orders the queue only for their first chat in that hour, so a
+flood of "in danger" chats from one source waits in arrival order behind a genuine one.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from audit import entries
 from chat import availability, events, records
 from chat.models import Availability, Conversation
+from hoc import throttling
 
 # A first estimate until there is history to learn from: minutes per person ahead.
 MINUTES_PER_PLACE = 5
+# Staff pages list this many of each list (waiting chats, left messages) and count the rest:
+# counsellors take from the top, and a flood must not make every refresh heavier.
+SHOWN = 15
+START_WINDOW = 60 * 60  # the per-session and per-address limits count starts in an hour
+# How long the cache remembers which address pseudonym started a chat, so that a block
+# can cover the address too (chat/blocks.py). The pseudonym's key changes daily anyway.
+SOURCE_MEMORY = 12 * 60 * 60
+
+Priority = Conversation.Priority
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a start comes from, as far as we let ourselves know: keyed pseudonyms of the
+    browser session (chat/blocks.py) and of the address (accounts/pseudonyms.py)."""
+
+    session: str
+    address: str
+
+
+class Refused(Exception):
+    """The visitor cannot join the queue now; the page says why and gives the numbers."""
+
+
+class TooManyStarts(Refused):
+    """This browser or address started as many chats this hour as it may."""
+
+
+class QueueFull(Refused):
+    """As many chats wait as the ceiling allows."""
 
 
 class AlreadyClaimed(Exception):
@@ -27,12 +70,97 @@ def waiting():
     return Conversation.objects.waiting()
 
 
+def priority_for(in_danger, minor):
+    if in_danger:
+        return Priority.IN_DANGER
+    if minor == Conversation.Minor.YES:
+        return Priority.MINOR
+    return Priority.ORDINARY
+
+
+def admit(source, *, in_danger, minor, left_message=False):
+    """Count a start from `source` and return the priority it earns, or raise
+    TooManyStarts or QueueFull.
+
+    The counts are taken first (an atomic increment each), so two starts racing from one
+    source cannot both be its first. A start refused for a full queue gives its counts
+    back: a visitor who tries again later must not have used up their own starts. The
+    ceiling is checked by a count, not under a lock, so concurrent starts can pass it by at
+    most one each; that bound is what matters, not the exact number.
+    """
+    buckets = (f"chat-start:session:{source.session}", f"chat-start:address:{source.address}")
+    by_session = throttling.count(buckets[0], START_WINDOW)
+    by_address = throttling.count(buckets[1], START_WINDOW)
+    if (
+        by_session > settings.CHAT_STARTS_PER_SESSION
+        or by_address > settings.CHAT_STARTS_PER_ADDRESS
+    ):
+        raise TooManyStarts
+    first = by_session == 1 and by_address == 1
+    priority = priority_for(in_danger, minor) if first else Priority.ORDINARY
+    room = settings.QUEUE_CEILING
+    if priority == Priority.IN_DANGER:
+        room += settings.QUEUE_URGENT_RESERVE
+    kept = Conversation.objects.messages_left() if left_message else waiting()
+    if kept.count() >= room:
+        for bucket in buckets:
+            throttling.give_back(bucket)
+        raise QueueFull
+    return priority
+
+
+def remember_source(conversation, source):
+    """Keep, in the cache only, which address pseudonym started this chat (SOURCE_MEMORY)."""
+    cache.set(f"chat-source:{conversation.pk}", source.address, SOURCE_MEMORY)
+
+
+def source_address(conversation):
+    """The address pseudonym that started this chat, while the cache remembers it, or ""."""
+    return cache.get(f"chat-source:{conversation.pk}", "")
+
+
+@dataclass
+class Listing:
+    """What a staff page shows of the queue: the first SHOWN of each list, and how many."""
+
+    waiting: list
+    waiting_count: int
+    left: list
+    left_count: int
+
+    @property
+    def waiting_more(self):
+        return self.waiting_count - len(self.waiting)
+
+    @property
+    def left_more(self):
+        return self.left_count - len(self.left)
+
+
+def listing():
+    return Listing(
+        waiting=list(waiting()[:SHOWN]),
+        waiting_count=waiting().count(),
+        left=list(Conversation.objects.messages_left()[:SHOWN]),
+        left_count=Conversation.objects.messages_left().count(),
+    )
+
+
+def oldest_waiting():
+    return waiting().aggregate(oldest=Min("created_at"))["oldest"]
+
+
 def position_of(conversation):
-    """1 for the first in line; None when not waiting."""
-    if conversation.state != Conversation.State.WAITING:
+    """1 for the first in line; None when not waiting. One count, however long the queue."""
+    if conversation.state != Conversation.State.WAITING or conversation.left_message:
         return None
-    ids = list(waiting().values_list("pk", flat=True))
-    return ids.index(conversation.pk) + 1 if conversation.pk in ids else None
+    ahead = Q(priority__lt=conversation.priority) | Q(
+        priority=conversation.priority, created_at__lt=conversation.created_at
+    )
+    ahead |= Q(
+        priority=conversation.priority, created_at=conversation.created_at, pk__lt=conversation.pk
+    )
+    return waiting().filter(ahead).count() + 1
 
 
 def estimated_wait_minutes(position):

@@ -11,7 +11,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import clients
+from accounts import clients, pseudonyms
 from accounts.decorators import client_required, role_required
 from accounts.models import User
 from audit import entries
@@ -74,9 +74,10 @@ def start(request):
         if can_save:
             saving.offer(request.session, conversation)
         return render(request, "chat/ended.html", {"can_save": can_save})
+    address = pseudonyms.client_pseudonym(request)
     status = chat_status()
     if not status.is_open:
-        return closed(request, status)
+        return closed(request, status, address)
     if blocks.is_blocked(request.user, request.session):
         return render(request, "chat/blocked.html")
     form = IntakeForm(request.POST or None)
@@ -84,28 +85,52 @@ def start(request):
         user = request.user
         if user.is_authenticated and user.is_staff_member:
             raise PermissionDenied  # staff chat from the queue, not as visitors
-        conversation = conversations.open_conversation(
-            for_whom=form.cleaned_data["for_whom"],
-            minor=form.cleaned_data["minor"],
-            in_danger=form.cleaned_data["in_danger"],
-            topic=form.cleaned_data["topic"],
-            client=user if user.is_authenticated and user.is_client else None,
-            visitor_pseudonym=blocks.pseudonym_for_session(request.session),
-        )
+        source = _source(request, address)
+        try:
+            conversation = conversations.open_conversation(
+                for_whom=form.cleaned_data["for_whom"],
+                minor=form.cleaned_data["minor"],
+                in_danger=form.cleaned_data["in_danger"],
+                topic=form.cleaned_data["topic"],
+                client=user if user.is_authenticated and user.is_client else None,
+                visitor_pseudonym=source.session,
+                source=source,
+            )
+        except queue.Refused as refused:
+            return busy(request, refused)
         request.session[SESSION_KEY] = str(conversation.pk)
         return redirect("chat")
     return render(request, "chat/intake.html", {"form": form, "status": status})
 
 
-def closed(request, status):
+def _source(request, address):
+    return queue.Source(session=blocks.pseudonym_for_session(request.session), address=address)
+
+
+def closed(request, status, address):
     """The chat is closed: alternatives for everyone, and a message to leave for clients."""
     user = request.user
     can_leave = user.is_authenticated and user.is_client
     form = LeaveMessageForm(request.POST or None) if can_leave else None
     if form is not None and request.method == "POST" and form.is_valid():
-        conversations.leave_message(user, form.cleaned_data["body"])
+        try:
+            conversations.leave_message(
+                user, form.cleaned_data["body"], source=_source(request, address)
+            )
+        except queue.Refused as refused:
+            return busy(request, refused, left_message=True)
         return render(request, "chat/message_left.html")
     return render(request, "chat/start.html", {"status": status, "form": form})
+
+
+def busy(request, refused, left_message=False):
+    """An honest refusal, with the numbers to call meanwhile: 429 when this browser or
+    address started enough chats this hour, 503 when the queue is at its ceiling."""
+    full = isinstance(refused, queue.QueueFull)
+    context = {"full": full, "left_message": left_message}
+    response = render(request, "chat/busy.html", context, status=503 if full else 429)
+    response["Retry-After"] = "900" if full else str(queue.START_WINDOW)
+    return response
 
 
 @require_POST
@@ -199,27 +224,32 @@ def _chat_panel(conversation, user, colleagues):
     }
 
 
-def _workspace(request, selected=None):
-    user = request.user
-    availability.note_seen(user)
-    own = availability.availability_of(user)
+def _queue_section(user):
+    """The queue section of the workspace, and all that its refresh (?part=queue) renders:
+    a capped list, so its cost stays the same however long the queue is."""
+    availability.note_seen(user)  # the refresh is what keeps an open workspace "online"
     held = list(
         Conversation.objects.active_for(user).select_related("client").order_by("claimed_at")
     )
+    return {"queue": queue.listing(), "held": held, "limit": availability.limit_for(user)}
+
+
+def _workspace(request, selected=None):
+    user = request.user
+    section = _queue_section(user)
+    own = availability.availability_of(user)
+    held = section["held"]
     to_close = list(records.to_close(user).select_related("client"))
     colleagues = transfers.colleagues_for(user)
     panels = [_chat_panel(c, user, colleagues) for c in held + to_close]
     if selected is None and panels:
         selected = panels[0]["conversation"]
     context = {
-        "waiting": queue.waiting(),
-        "left": Conversation.objects.messages_left(),
-        "held": held,
+        **section,
         "to_close": to_close,
         "panels": panels,
         "selected": selected,
         "availability": own,
-        "limit": availability.limit_for(user),
         "availability_form": AvailabilityForm(
             initial={"status": own.status, "capacity": own.capacity},
             cap=settings.COUNSELLOR_CAPACITY,
@@ -234,6 +264,8 @@ def _workspace(request, selected=None):
 @require_safe
 @role_required(*STAFF)
 def counsel_queue(request):
+    if request.GET.get("part") == "queue":  # queue.js, when the queue socket says "changed"
+        return render(request, "chat/workspace.html#queue", _queue_section(request.user))
     return _workspace(request)
 
 

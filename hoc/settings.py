@@ -539,6 +539,18 @@ MESSAGE_MAX_CHARS = 4000
 # The most chats one counsellor may hold at once; each starts at one and raises their own
 # number up to this cap in the workspace.
 COUNSELLOR_CAPACITY = envint("HOC_COUNSELLOR_CAPACITY", 3)
+# What one attacker may do to the queue (chat/queue.py admit): chats started per browser
+# session and per address pseudonym in an hour, and the most chats waiting at once (with a
+# few places more kept for someone in danger).
+CHAT_STARTS_PER_SESSION = envint("HOC_CHAT_STARTS_PER_SESSION", 3)
+CHAT_STARTS_PER_ADDRESS = envint("HOC_CHAT_STARTS_PER_ADDRESS", 10)
+QUEUE_CEILING = envint("HOC_QUEUE_CEILING", 40)
+QUEUE_URGENT_RESERVE = envint("HOC_QUEUE_URGENT_RESERVE", 5)
+for _name in ("CHAT_STARTS_PER_SESSION", "CHAT_STARTS_PER_ADDRESS", "QUEUE_CEILING"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"HOC_{_name} must be at least 1.")
+if QUEUE_URGENT_RESERVE < 0:
+    raise ImproperlyConfigured("HOC_QUEUE_URGENT_RESERVE cannot be negative.")
 
 # Retention (security brief B8). The privacy statement renders these numbers, and a test
 # checks that it does; the purge commands run from the scheduler.

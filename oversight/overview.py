@@ -5,15 +5,20 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from chat import availability, help_requests
+from chat import availability, help_requests, queue
 from chat.models import Block, Conversation
 
 RECENT = datetime.timedelta(hours=24)
 
 
 def snapshot(now=None):
+    """queue.js fetches the overview again after every change in the queue, so nothing here
+    grows with the queue: counts, and at most queue.SHOWN of those waiting in danger."""
     now = now or timezone.now()
-    waiting = list(Conversation.objects.waiting())
+    in_danger = queue.waiting().filter(in_danger=True)
+    waiting_count = queue.waiting().count()
+    waiting_in_danger_count = in_danger.count()
+    oldest_waiting = queue.oldest_waiting()
     active = list(
         Conversation.objects.filter(state=Conversation.State.ACTIVE)
         .select_related("counsellor")
@@ -35,15 +40,18 @@ def snapshot(now=None):
     online_ids = {member["user"].pk for member in team}
     # Chats of staff whose workspace is closed still need someone: list them too.
     offline = [c for c in active if c.counsellor_id not in online_ids]
+    active_in_danger = [c for c in active if c.in_danger]
+    waiting_in_danger = list(in_danger[: queue.SHOWN])
     return {
         "now": now,
-        "waiting": waiting,
-        "waiting_count": len(waiting),
-        "longest_wait": now - waiting[0].created_at if waiting else None,
-        "oldest_waiting": min((c.created_at for c in waiting), default=None),
-        "waiting_in_danger": [c for c in waiting if c.in_danger],
+        "waiting_count": waiting_count,
+        "longest_wait": now - oldest_waiting if oldest_waiting else None,
+        "oldest_waiting": oldest_waiting,
+        "waiting_in_danger": waiting_in_danger,
+        "waiting_in_danger_more": waiting_in_danger_count - len(waiting_in_danger),
+        "in_danger_count": waiting_in_danger_count + len(active_in_danger),
         "active_count": len(active),
-        "active_in_danger": [c for c in active if c.in_danger],
+        "active_in_danger": active_in_danger,
         "team": team,
         "offline_chats": offline,
         "help": list(help_requests.open_requests().order_by("created_at")),

@@ -1,19 +1,56 @@
 // The live part of a staff page: the counsellor's queue in the workspace, the supervisors'
 // overview. A socket says the moment something changes (a visitor joins, someone takes,
 // hands over or leaves a chat, a colleague's status, a call for help); the page then
-// fetches itself and swaps in the [data-queue-list] section.
+// fetches the [data-queue-list] section (the workspace names a small piece of its own in
+// data-queue-src; otherwise the page itself) and swaps it in.
 // The socket carries no conversation data. A slow timer stays as a safety net for when
 // the socket is down.
+//
+// Changes are coalesced: however fast the queue changes (a flood of visitors), a page
+// fetches at most once per MIN_GAP_MS, after a random moment so that every open staff page
+// does not ask at the same instant, and once more at the end if something changed while
+// it was fetching.
 
 const REFRESH_MS = 30000;
+const MIN_GAP_MS = 2000;
+const JITTER_MS = 1000;
 const section = document.querySelector("[data-queue-list]");
 const count = document.querySelector("[data-queue-count]");
+const source = section?.dataset.queueSrc || window.location.href;
+
+let timer = null;
+let fetching = false;
+let again = false;
+let lastFetch = 0;
+
+function schedule() {
+  if (fetching) {
+    again = true;
+    return;
+  }
+  if (timer !== null) return;
+  const wait = Math.max(0, lastFetch + MIN_GAP_MS - Date.now()) + 200 + Math.random() * JITTER_MS;
+  timer = setTimeout(run, wait);
+}
+
+async function run() {
+  timer = null;
+  fetching = true;
+  again = false;
+  lastFetch = Date.now();
+  try {
+    await refresh();
+  } finally {
+    fetching = false;
+    if (again) schedule();
+  }
+}
 
 async function refresh() {
   if (document.hidden) return;
   let response;
   try {
-    response = await fetch(window.location.href, {
+    response = await fetch(source, {
       credentials: "same-origin",
       cache: "no-store",
       headers: { Accept: "text/html" },
@@ -50,15 +87,15 @@ function listen() {
   const socket = new WebSocket(`${scheme}://${window.location.host}/ws/queue/`);
   socket.addEventListener("open", () => {
     retryMs = 1000;
-    refresh();
+    schedule();
   });
   socket.addEventListener("message", (event) => {
     const frame = JSON.parse(event.data);
-    if (frame.type === "queue.changed") refresh();
+    if (frame.type === "queue.changed") schedule();
     else if (frame.type === "help.requested") {
-      // Only supervisors' sockets receive this one.
+      // Only supervisors' sockets receive this one; the tone does not wait.
       document.dispatchEvent(new CustomEvent("queue:help"));
-      refresh();
+      schedule();
     }
   });
   socket.addEventListener("close", (event) => {
@@ -72,7 +109,9 @@ function listen() {
 }
 
 if (section) {
-  setInterval(refresh, REFRESH_MS);
-  document.addEventListener("visibilitychange", refresh);
+  setInterval(schedule, REFRESH_MS);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) schedule();
+  });
   listen();
 }
