@@ -4,12 +4,20 @@ A client with an account is blocked per account. An anonymous visitor is blocked
 browser session: the session holds a random token, and conversations keep only a keyed
 pseudonym of it, which means nothing outside this server and is deleted with them.
 Clearing the browser gets round such a block; that is the price of not knowing people.
+
+A second layer, best effort: for a short while (ADDRESS_BLOCK_MINUTES) a block also covers
+the keyed, daily-rotating pseudonym of the address the chat was started from, so logging
+out or clearing cookies does not bring the visitor straight back. It lives in the cache
+only, never in the database, and may keep out someone else on the same address (a school,
+a shelter, a mobile network) for that while; the blocked page gives them the numbers.
 """
 
 import datetime
 import secrets
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit import entries
-from chat import conversations
+from chat import conversations, queue
 from chat.models import Block
 
 SESSION_TOKEN = "visitor_token"  # noqa: S105 (a session key name, not a secret)
@@ -43,7 +51,20 @@ def pseudonym_for_session(session, create=True):
     return salted_hmac("hoc.chat.blocks.visitor", token, algorithm="sha256").hexdigest()
 
 
-def is_blocked(user, session, now=None):
+def _address_key(address):
+    return f"block:address:{address}"
+
+
+def _block_address_key(block):
+    return f"block:address-of:{block.pk}"
+
+
+def is_blocked(user, session, address="", now=None):
+    """`address`: the request's address pseudonym (accounts.pseudonyms.client_pseudonym)."""
+    if address:
+        until, _ = cache.get(_address_key(address), (0, None))
+        if until > time.time():
+            return True
     now = now or timezone.now()
     subject = Q()
     if user is not None and user.is_authenticated and user.is_client:
@@ -81,7 +102,21 @@ def block_visitor(conversation, counsellor, *, duration, reason):
             conversation=conversation,
             detail=f"duration={duration}",
         )
+        address = queue.source_address(conversation)
+        if address:
+            seconds = min(settings.ADDRESS_BLOCK_MINUTES * 60, DURATIONS[duration].total_seconds())
+            transaction.on_commit(lambda: _block_address(block, address, seconds))
     return block
+
+
+def _block_address(block, address, seconds):
+    if seconds <= 0:
+        return
+    # The end time is in the value, so the block ends on time whatever the cache does with
+    # its TTL; the TTL only clears it away. The block's id lets lifting it lift only its own.
+    until = time.time() + seconds
+    cache.set(_address_key(address), (until, str(block.pk)), int(seconds) + 1)
+    cache.set(_block_address_key(block), address, int(seconds) + 1)
 
 
 def can_block(conversation):
@@ -104,6 +139,18 @@ def review(block, supervisor, *, lift):
             conversation=block.conversation_id,
             detail="lifted" if lift else "upheld",
         )
+        if lift:
+            transaction.on_commit(lambda: _lift_address(block))
+
+
+def _lift_address(block):
+    address = cache.get(_block_address_key(block))
+    if not address:
+        return
+    _, by = cache.get(_address_key(address), (0, None))
+    if by == str(block.pk):
+        cache.delete(_address_key(address))
+    cache.delete(_block_address_key(block))
 
 
 def purge_expired(now=None):

@@ -75,11 +75,11 @@ def start(request):
             saving.offer(request.session, conversation)
         return render(request, "chat/ended.html", {"can_save": can_save})
     address = pseudonyms.client_pseudonym(request)
+    if blocks.is_blocked(request.user, request.session, address):
+        return render(request, "chat/blocked.html")
     status = chat_status()
     if not status.is_open:
         return closed(request, status, address)
-    if blocks.is_blocked(request.user, request.session):
-        return render(request, "chat/blocked.html")
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user

@@ -551,6 +551,11 @@ for _name in ("CHAT_STARTS_PER_SESSION", "CHAT_STARTS_PER_ADDRESS", "QUEUE_CEILI
         raise ImproperlyConfigured(f"HOC_{_name} must be at least 1.")
 if QUEUE_URGENT_RESERVE < 0:
     raise ImproperlyConfigured("HOC_QUEUE_URGENT_RESERVE cannot be negative.")
+# A block also covers the address pseudonym the chat came from, for this long at most
+# (chat/blocks.py; best effort, in the cache only). 0 turns it off.
+ADDRESS_BLOCK_MINUTES = envint("HOC_ADDRESS_BLOCK_MINUTES", 120)
+if ADDRESS_BLOCK_MINUTES < 0:
+    raise ImproperlyConfigured("HOC_ADDRESS_BLOCK_MINUTES cannot be negative.")
 
 # Retention (security brief B8). The privacy statement renders these numbers, and a test
 # checks that it does; the purge commands run from the scheduler.
