@@ -1,11 +1,15 @@
 """Log-in and account pages for clients and staff."""
 
+import math
+
+from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
@@ -22,16 +26,42 @@ from accounts.forms import (
 
 
 def failed(request, template, form, status=400, message=None):
-    # One message for every failure: wrong passphrase, lock-out or slowdown alike.
+    # One message for every wrong passphrase or password, whatever was wrong about it.
     error = message or _("Dat lukt niet. Controleer wat je hebt ingevuld en probeer het opnieuw.")
     return render(request, template, {"form": form, "error": error}, status=status)
 
 
+def must_wait(request, template, form, seconds, message=None):
+    """A slowdown or lock holds: say so and for how long, so nobody who typed the right
+    passphrase or password comes to believe it is wrong."""
+    seconds = max(1, math.ceil(seconds))
+    if message is None:
+        if seconds < 90:
+            when = ngettext("over %(n)d seconde", "over %(n)d seconden", seconds) % {"n": seconds}
+        else:
+            minutes = math.ceil(seconds / 60)
+            when = ngettext("over %(n)d minuut", "over %(n)d minuten", minutes) % {"n": minutes}
+        message = _(
+            "Er wordt nu vaak geprobeerd in te loggen. Probeer het %(when)s opnieuw; wat je "
+            "invulde is niet gecontroleerd."
+        ) % {"when": when}
+    response = render(request, template, {"form": form, "error": message}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes' answer while a lock holds: the usual form with the usual message."""
+    """django-axes' answer while a lock holds (for a username at this address, or for
+    passphrases from this address): wait out the cool-off."""
+    seconds = settings.AXES_COOLOFF_TIME.total_seconds()
+    message = _(
+        "Het is vanaf deze verbinding te vaak mislukt. Probeer het over een kwartier opnieuw."
+    )
     if request.path.startswith(reverse("staff-login")):
-        return failed(request, "accounts/staff_login.html", StaffLoginForm(), status=429)
-    return failed(request, "accounts/login.html", PassphraseForm(), status=429)
+        template, form = "accounts/staff_login.html", StaffLoginForm()
+    else:
+        template, form = "accounts/login.html", PassphraseForm()
+    return must_wait(request, template, form, seconds, message)
 
 
 # Asks the browser to forget this site: what a shared device could show someone later.
@@ -88,14 +118,17 @@ def client_login(request):
     form = PassphraseForm(request.POST or None)
     if request.method != "POST":
         return render(request, "accounts/login.html", {"form": form})
-    if login_throttle.seconds_to_wait() > 0:
-        return failed(request, "accounts/login.html", PassphraseForm(), status=429)
+    wait = login_throttle.seconds_to_wait(request)
+    if wait > 0:
+        return must_wait(request, "accounts/login.html", PassphraseForm(), wait)
     if not form.is_valid():
         return failed(request, "accounts/login.html", PassphraseForm())
+    login_throttle.record_attempt(request)
     user = authenticate(request, password=form.cleaned_data["passphrase"])
     if user is None or not user.is_client:
-        login_throttle.record_failure()
+        login_throttle.record_failure(request)
         return failed(request, "accounts/login.html", PassphraseForm())
+    login_throttle.record_success(request)
     login(request, user)
     sessions.start(request, user)
     return redirect("client-home")
@@ -172,16 +205,18 @@ def safe_next(request, default):
 def staff_login(request):
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request,
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password"],
-        )
+        username = form.cleaned_data["username"]
+        wait = login_throttle.seconds_to_wait(request, username)
+        if wait > 0:
+            return must_wait(request, "accounts/staff_login.html", StaffLoginForm(), wait)
+        login_throttle.record_attempt(request)
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is not None and user.is_staff_member:
             login(request, user)
             sessions.start(request, user)
             target = "staff-otp" if staff.confirmed_device(user) else "staff-enrol"
             return redirect(f"{reverse(target)}?next={safe_next(request, 'staff-home')}")
+        login_throttle.record_failure(request, username)
         return failed(request, "accounts/staff_login.html", StaffLoginForm())
     return render(request, "accounts/staff_login.html", {"form": form})
 

@@ -415,7 +415,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)  # never None: that is a permanent lock, no TTL
 AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Username and address pseudonym together: a lock by username alone let anyone keep a
+# counsellor out from anywhere. Spraying and guessing across addresses are bounded by
+# accounts/login_throttle.py (per address, per username, and for passphrases globally).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "accounts.pseudonyms.client_pseudonym"
 AXES_USERNAME_CALLABLE = "accounts.pseudonyms.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"

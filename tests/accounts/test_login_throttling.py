@@ -31,7 +31,7 @@ def wrong_passphrases(client, n):
 @pytest.fixture(autouse=True)
 def no_global_slowdown(monkeypatch):
     # The global slowdown is tested on its own below; here it would mask axes' lock.
-    monkeypatch.setattr(login_throttle, "FREE_FAILURES", 10_000)
+    monkeypatch.setattr(login_throttle, "GLOBAL_FREE_FAILURES", 10_000)
 
 
 def test_five_wrong_passphrases_lock_that_address_out(db):
@@ -42,7 +42,7 @@ def test_five_wrong_passphrases_lock_that_address_out(db):
     assert wrong_passphrases(attacker, 6) == [400] * 4 + [429, 429]
     right = attacker.post("/account/inloggen/", {"passphrase": passphrase})
     assert right.status_code == 429
-    assert "Dat lukt niet." in right.content.decode()
+    assert "Probeer het over een kwartier opnieuw." in right.content.decode()
     # Another address is not locked out by this one.
     assert (
         Client(REMOTE_ADDR="198.51.100.1")
@@ -119,23 +119,28 @@ def test_axes_keys_expire_with_the_cool_off(db):
     assert all(0 < ttl <= 15 * 60 for ttl in ttls)
 
 
-def test_after_five_failures_anywhere_each_try_waits_longer(monkeypatch):
-    monkeypatch.setattr(login_throttle, "FREE_FAILURES", 5)
+def test_beyond_the_free_failures_each_try_waits_longer(monkeypatch):
+    from django.test import RequestFactory
+
+    monkeypatch.setattr(login_throttle, "GLOBAL_FREE_FAILURES", 5)
     now = 1_000_000.0
-    for _ in range(4):
-        login_throttle.record_failure(now)
-    assert login_throttle.seconds_to_wait(now) == 0
+    requests = [RequestFactory().post("/", REMOTE_ADDR=f"198.51.100.{n}") for n in range(40)]
+    for request in requests[:5]:
+        login_throttle.record_failure(request, now=now)
+    assert login_throttle.seconds_to_wait(requests[0], now=now) == 0
     waits = []
-    for _ in range(8):
-        login_throttle.record_failure(now)
-        waits.append(login_throttle.seconds_to_wait(now))
+    for request in requests[5:13]:
+        login_throttle.record_failure(request, now=now)
+        waits.append(login_throttle.seconds_to_wait(requests[39], now=now))
     assert waits[0] > 0
     assert waits[-1] > waits[0]
     assert max(waits) <= login_throttle.MAX_DELAY_SECONDS
 
 
-def test_while_the_slowdown_holds_log_ins_get_the_same_message(db, monkeypatch):
-    monkeypatch.setattr(login_throttle, "seconds_to_wait", lambda: 3.0)
+def test_while_the_slowdown_holds_log_ins_are_told_to_wait(db, monkeypatch):
+    monkeypatch.setattr(login_throttle, "seconds_to_wait", lambda request, username=None: 3.0)
     response = Client().post("/account/inloggen/", {"passphrase": "wat dan ook"})
     assert response.status_code == 429
-    assert "Dat lukt niet." in response.content.decode()
+    assert response.headers["Retry-After"] == "3"
+    text = response.content.decode()
+    assert "Probeer het over 3 seconden opnieuw" in text and "Dat lukt niet." not in text
