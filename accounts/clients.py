@@ -1,9 +1,12 @@
 """Pseudonymous client accounts: create, confirm, log in, replace the passphrase, delete.
 
-A new passphrase is shown once. Until the client types it back we keep only its hash in
-the server-side session, never the passphrase itself (R-A4), and no account exists yet.
+A new passphrase is shown once. Until the client types it back we keep only a keyed HMAC
+of it in the server-side session, never the passphrase itself (R-A4), and no account
+exists yet. The Argon2id hash, the expensive part, is computed once, at confirmation: an
+offer costs microseconds, and offers are limited per address pseudonym.
 """
 
+import hmac
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -11,8 +14,12 @@ from django.utils import timezone
 
 from accounts import labels, passphrases, sessions
 from accounts.models import User
+from hoc import throttling
 
-PENDING_KEY = "pending_passphrase_hash"
+PENDING_KEY = "pending_passphrase_offer"
+# Someone making an account asks once or a few times; more is a script.
+OFFERS_PER_WINDOW = 10
+OFFER_WINDOW_SECONDS = 15 * 60
 # Where to go once a new account exists (another app sets it, e.g. to save a conversation).
 AFTER_CREATION_KEY = "after_account_created"
 
@@ -25,21 +32,36 @@ class NothingPending(Exception):
     """There is no passphrase waiting for confirmation in this session."""
 
 
-def offer_passphrase(session):
-    """A fresh passphrase to show once; its hash waits in the session for confirmation."""
+class TooManyOffers(Exception):
+    """This address pseudonym asked for many new passphrases in a short time."""
+
+    retry_after = OFFER_WINDOW_SECONDS
+
+
+def offer_passphrase(session, requester=None):
+    """A fresh passphrase to show once; its HMAC waits in the session for confirmation.
+
+    `requester` is the address pseudonym (accounts.pseudonyms) the offer counts under;
+    None only where code, not a visitor, makes the account (tests, demo set-ups).
+    """
+    if requester is not None and not throttling.allow(
+        f"passphrase-offers:{requester}", OFFERS_PER_WINDOW, OFFER_WINDOW_SECONDS
+    ):
+        raise TooManyOffers
     passphrase = passphrases.generate()
-    session[PENDING_KEY] = passphrases.hash_passphrase(passphrase)
+    session[PENDING_KEY] = passphrases.offer_digest(passphrase)
     return passphrase
 
 
 def _confirmed_hash(session, typed):
+    """The Argon2id hash of the offered passphrase, once `typed` is shown to be it."""
     pending = session.get(PENDING_KEY)
     if pending is None:
         raise NothingPending
-    if passphrases.hash_passphrase(typed) != pending:
+    if not hmac.compare_digest(passphrases.offer_digest(typed), pending):
         raise PassphraseMismatch
     del session[PENDING_KEY]
-    return pending
+    return passphrases.hash_passphrase(typed)
 
 
 def create_client(session, typed):

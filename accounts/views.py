@@ -23,6 +23,7 @@ from accounts.forms import (
     StaffLoginForm,
     TokenForm,
 )
+from accounts.pseudonyms import client_pseudonym
 
 
 def failed(request, template, form, status=400, message=None):
@@ -86,10 +87,21 @@ def leave_site(request):
 def new_account(request):
     """Explain, then show a new passphrase once and ask for it back."""
     if request.method == "POST":
-        passphrase = clients.offer_passphrase(request.session)
+        try:
+            passphrase = clients.offer_passphrase(request.session, client_pseudonym(request))
+        except clients.TooManyOffers as e:
+            return too_many_offers(request, "accounts/new.html", e)
         context = {"passphrase": passphrase, "form": ConfirmPassphraseForm()}
         return render(request, "accounts/passphrase.html", context)
     return render(request, "accounts/new.html")
+
+
+def too_many_offers(request, template, refusal):
+    message = _(
+        "Vanaf deze verbinding zijn veel nieuwe wachtwoordzinnen gevraagd. Probeer het over "
+        "een kwartier opnieuw."
+    )
+    return must_wait(request, template, None, refusal.retry_after, message)
 
 
 @sensitive_post_parameters()
@@ -169,7 +181,10 @@ def new_passphrase(request):
                 return render(request, "accounts/new_passphrase_done.html")
         return failed(request, "accounts/confirm_failed.html", form)
     if request.method == "POST":
-        passphrase = clients.offer_passphrase(request.session)
+        try:
+            passphrase = clients.offer_passphrase(request.session, client_pseudonym(request))
+        except clients.TooManyOffers as e:
+            return too_many_offers(request, "accounts/new_passphrase.html", e)
         context = {"passphrase": passphrase, "form": ConfirmPassphraseForm(), "replacing": True}
         return render(request, "accounts/passphrase.html", context)
     return render(request, "accounts/new_passphrase.html")
