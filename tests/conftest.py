@@ -4,7 +4,9 @@ With HOC_REQUIRE_SERVICES=1 (CI), a test that needs PostgreSQL, Redis or Chromiu
 when it is missing instead of skipping.
 """
 
+import contextlib
 import os
+import threading
 
 import pytest
 
@@ -66,14 +68,50 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def close_socket_thread_connections():
+    """Hand the socket threads' database connections back to the pool after every test.
+
+    The sockets' database work runs on a pool of threads that outlive the test
+    (hoc/db_threads.py); a connection one of them still holds at the end of a test counts
+    against the test process's connection pool, and after enough socket tests a later one
+    waited 30 s for a connection and failed. One job per thread, held at a barrier so that
+    each thread runs exactly one, closes them all.
+    """
+    yield
+    from hoc import db_threads
+
+    pool = db_threads._executor
+    if pool is None:
+        return
+    from django.db import connections
+
+    count = pool._max_workers
+    barrier = threading.Barrier(count, timeout=5)
+
+    def close_here():
+        connections.close_all()
+        # A thread still busy (a test that hung the database) breaks the barrier: leave it.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+
+    for job in [pool.submit(close_here) for _ in range(count)]:
+        job.result(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
-    """Give SQLite a test database on disk, so a Daphne subprocess can share it."""
+    """Give SQLite a test database on disk, so a Daphne subprocess can share it; give
+    PostgreSQL's pool room for everything this one process plays at once (the sockets'
+    threads, the health checks' threads, a thread per in-process ASGI request, the test
+    itself), which in production are spread over several server processes."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.getbasetemp() / "test-hoc.sqlite3")
+    elif "pool" in db.get("OPTIONS", {}):
+        db["OPTIONS"]["pool"]["max_size"] = max(db["OPTIONS"]["pool"]["max_size"], 30)
 
 
 @pytest.fixture
