@@ -51,6 +51,12 @@ class User(AbstractUser):
     first_conversation_at = models.DateTimeField(null=True, blank=True)
     # Coarse (to the hour): enough for the inactivity retention, no usage trail (R-F4).
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Staff link an authenticator only through a one-time link an admin issued
+    # (accounts/staff.py): the SHA-256 of its token, never the token, and until when.
+    enrolment_token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    enrolment_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

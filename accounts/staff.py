@@ -1,17 +1,34 @@
-"""Staff accounts: created by an admin, password plus mandatory TOTP (security brief B10)."""
+"""Staff accounts: created by an admin, password plus mandatory TOTP (security brief B10).
+
+An authenticator is linked only through a one-time link an admin issues (the admin page's
+action, or the commands createstaff and enrolment_link): knowing a new colleague's
+password is not enough to see their TOTP secret. The link is spent by the session that
+uses it, after the password, and the secret it starts is shown to that session only.
+"""
 
 import base64
+import hashlib
 import secrets
+from datetime import timedelta
 from urllib.parse import quote
 
 import segno
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import StaffTOTPDevice, User
 
 STAFF_ROLES = (User.Role.COUNSELLOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 ISSUER = "HOC chat"
+ENROLMENT_LINK_HOURS = 72
+# The one authenticator this session may confirm (its id); no other session sees it.
+PENDING_DEVICE_KEY = "pending_totp_device"
+
+
+class LinkNotValid(Exception):
+    """The enrolment link is unknown, spent, expired or someone else's."""
 
 
 def create_staff(username, role, password):
@@ -29,13 +46,61 @@ def confirmed_device(user):
     return StaffTOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def pending_device(user):
-    return StaffTOTPDevice.objects.filter(user=user, confirmed=False).first()
+def _token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_enrolment_link(user):
+    """A one-time link for `user` to link an authenticator; the path to hand over.
+
+    Only the token's SHA-256 is kept, with its expiry; a new link replaces an unused one.
+    Issuing one for someone who has an authenticator lets them replace it (a lost phone):
+    the old one works until the new one is confirmed.
+    """
+    if not user.is_staff_member:
+        raise ValueError("only staff link an authenticator")
+    token = secrets.token_urlsafe(32)
+    User.objects.filter(pk=user.pk).update(
+        enrolment_token_hash=_token_digest(token),
+        enrolment_expires_at=timezone.now() + timedelta(hours=ENROLMENT_LINK_HOURS),
+    )
+    return reverse("staff-enrol-link", args=[token])
+
+
+def enrolment_link_is_valid(token):
+    return User.objects.filter(
+        enrolment_token_hash=_token_digest(token), enrolment_expires_at__gt=timezone.now()
+    ).exists()
+
+
+@transaction.atomic
+def redeem_enrolment_link(user, token, session):
+    """Spend the link (once, before it expires, only by the user it was issued for) and
+    start an authenticator that only this session can see and confirm."""
+    spent = User.objects.filter(
+        pk=user.pk,
+        enrolment_token_hash=_token_digest(token),
+        enrolment_expires_at__gt=timezone.now(),
+    ).update(enrolment_token_hash=None, enrolment_expires_at=None)
+    if not spent:
+        raise LinkNotValid
+    device = start_enrolment(user)
+    session[PENDING_DEVICE_KEY] = device.pk
+    return device
+
+
+def pending_device(user, session):
+    """The authenticator this session started with a link, if it is still unconfirmed."""
+    pk = session.get(PENDING_DEVICE_KEY)
+    if pk is None:
+        return None
+    return StaffTOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first()
 
 
 @transaction.atomic
 def start_enrolment(user):
-    """A new, unconfirmed authenticator with a 160-bit secret (replaces an unfinished one)."""
+    """A new, unconfirmed authenticator with a 160-bit secret. Any other unfinished one
+    goes, so an older link's session can confirm nothing."""
     StaffTOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return StaffTOTPDevice.objects.create(
         user=user, name="authenticator", key=secrets.token_hex(20), confirmed=False
@@ -65,13 +130,14 @@ def secret_for_typing(device):
 
 
 @transaction.atomic
-def confirm_enrolment(device, token):
+def confirm_enrolment(device, token, session):
     """True when the first code from the app is right; older authenticators then go."""
     if not device.verify_token(token):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     StaffTOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    session.pop(PENDING_DEVICE_KEY, None)
     return True
 
 

@@ -19,5 +19,6 @@ staff_urlpatterns = [
     path("inloggen/", views.staff_login, name="staff-login"),
     path("code/", views.staff_otp, name="staff-otp"),
     path("app-koppelen/", views.staff_enrol, name="staff-enrol"),
+    path("app-koppelen/<str:token>/", views.staff_enrol_link, name="staff-enrol-link"),
     path("uitloggen/", views.staff_logout, name="staff-logout"),
 ]

@@ -58,7 +58,8 @@ def locked_out(request, original_response=None, credentials=None):
     message = _(
         "Het is vanaf deze verbinding te vaak mislukt. Probeer het over een kwartier opnieuw."
     )
-    if request.path.startswith(reverse("staff-login")):
+    url_name = getattr(request.resolver_match, "url_name", None)
+    if url_name in ("staff-login", "staff-enrol-link"):
         template, form = "accounts/staff_login.html", StaffLoginForm()
     else:
         template, form = "accounts/login.html", PassphraseForm()
@@ -216,24 +217,56 @@ def safe_next(request, default):
     return reverse(default)
 
 
+def check_staff_password(request, form, template):
+    """(user, None) for a staff member's right password, else (None, the answer to give).
+
+    Every try counts against the log-in slowdowns (accounts/login_throttle.py)."""
+    username = form.cleaned_data["username"]
+    wait = login_throttle.seconds_to_wait(request, username)
+    if wait > 0:
+        return None, must_wait(request, template, StaffLoginForm(), wait)
+    login_throttle.record_attempt(request)
+    user = authenticate(request, username=username, password=form.cleaned_data["password"])
+    if user is None or not user.is_staff_member:
+        login_throttle.record_failure(request, username)
+        return None, failed(request, template, StaffLoginForm())
+    return user, None
+
+
 @sensitive_post_parameters()
 def staff_login(request):
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        wait = login_throttle.seconds_to_wait(request, username)
-        if wait > 0:
-            return must_wait(request, "accounts/staff_login.html", StaffLoginForm(), wait)
-        login_throttle.record_attempt(request)
-        user = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if user is not None and user.is_staff_member:
-            login(request, user)
-            sessions.start(request, user)
-            target = "staff-otp" if staff.confirmed_device(user) else "staff-enrol"
-            return redirect(f"{reverse(target)}?next={safe_next(request, 'staff-home')}")
-        login_throttle.record_failure(request, username)
-        return failed(request, "accounts/staff_login.html", StaffLoginForm())
+        user, refusal = check_staff_password(request, form, "accounts/staff_login.html")
+        if refusal is not None:
+            return refusal
+        login(request, user)
+        sessions.start(request, user)
+        target = "staff-otp" if staff.confirmed_device(user) else "staff-enrol"
+        return redirect(f"{reverse(target)}?next={safe_next(request, 'staff-home')}")
     return render(request, "accounts/staff_login.html", {"form": form})
+
+
+@sensitive_post_parameters()
+def staff_enrol_link(request, token):
+    """An admin's one-time link: the password once more, then a new authenticator that
+    only this session sees and can confirm."""
+    if not staff.enrolment_link_is_valid(token):
+        return render(request, "accounts/enrol_link_invalid.html", status=410)
+    form = StaffLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user, refusal = check_staff_password(request, form, "accounts/staff_enrol_link.html")
+        if refusal is not None:
+            return refusal
+        # Log in first: logging in as someone else empties the session, link and all.
+        login(request, user)
+        sessions.start(request, user)
+        try:
+            staff.redeem_enrolment_link(user, token, request.session)
+        except staff.LinkNotValid:  # spent meanwhile, or issued to someone else
+            return render(request, "accounts/enrol_link_invalid.html", status=410)
+        return redirect(f"{reverse('staff-enrol')}?next={safe_next(request, 'staff-home')}")
+    return render(request, "accounts/staff_enrol_link.html", {"form": form})
 
 
 def password_checked(view):
@@ -264,14 +297,18 @@ def staff_otp(request):
 
 @password_checked
 def staff_enrol(request):
-    if staff.confirmed_device(request.user) is not None:
-        # Replacing an authenticator needs the old one first (R-J3): not from this page.
-        return redirect("staff-otp")
-    device = staff.pending_device(request.user) or staff.start_enrolment(request.user)
+    # Only the session that used an admin's link has an authenticator to confirm here; a
+    # password alone shows no secret (and replacing one needs a link too, R-J3).
+    device = staff.pending_device(request.user, request.session)
+    if device is None:
+        if staff.confirmed_device(request.user) is not None:
+            return redirect("staff-otp")
+        return render(request, "accounts/staff_enrol_needs_link.html", status=403)
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and staff.confirm_enrolment(device, form.cleaned_data["token"]):
+        token = form.cleaned_data["token"] if form.is_valid() else None
+        if token and staff.confirm_enrolment(device, token, request.session):
             otp_login(request, device)
             request.session.cycle_key()
             return HttpResponseRedirect(safe_next(request, "staff-home"))

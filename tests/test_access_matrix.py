@@ -118,6 +118,8 @@ POLICY = {
     "medewerkers/inloggen/": public(),
     "medewerkers/code/": Rule(STAFF),
     "medewerkers/app-koppelen/": Rule(frozenset()),  # verified staff are sent to the code
+    # An admin's one-time link: an unknown token is gone (410) for everyone.
+    "medewerkers/app-koppelen/<str:token>/": Rule(frozenset(), args={"token": "bad_token"}),
     "medewerkers/uitloggen/": public("POST"),
     # --- counsellor workspace (chat/urls.py counsel_urlpatterns) ---
     "medewerkers/wachtrij/": Rule(STAFF),

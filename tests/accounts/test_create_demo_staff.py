@@ -3,6 +3,7 @@ import stat
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from accounts.models import User
 
@@ -25,9 +26,14 @@ def test_the_printed_passwords_work_and_are_kept_privately(db, var_dir, rf):
     call_command("create_demo_staff")
     credentials = var_dir / "demo-staff.txt"
     assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
-    username, _role, password = credentials.read_text().splitlines()[0].split()
+    username, _role, password, link = credentials.read_text().splitlines()[0].split()
     assert len(password) >= 15
     assert authenticate(rf.post("/"), username=username, password=password) is not None
+    path = link.removeprefix("http://127.0.0.1:8000")
+    page = Client().post(path, {"username": username, "password": password})
+    assert page.status_code == 302 and page.headers["Location"].startswith(
+        "/medewerkers/app-koppelen/"
+    )
 
 
 def test_it_does_nothing_when_staff_exist(db, var_dir, hana, capsys):

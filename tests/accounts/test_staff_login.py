@@ -27,7 +27,11 @@ def log_in_with_password(client, username="ada", password=PASSWORD):
     return client.post("/medewerkers/inloggen/", {"username": username, "password": password})
 
 
-def enrol(client, user):
+def enrol(client, user, password=PASSWORD):
+    """Link an authenticator the way a new colleague does: the admin's one-time link, the
+    password on it, then the QR code."""
+    link = staff.issue_enrolment_link(user)
+    client.post(link, {"username": user.username, "password": password})
     page = client.get("/medewerkers/app-koppelen/")
     device = StaffTOTPDevice.objects.get(user=user, confirmed=False)
     response = client.post("/medewerkers/app-koppelen/", {"token": current_code(device)})

@@ -234,13 +234,13 @@ def test_the_session_cookie_is_a_host_cookie(stack):
 
 
 def log_in_counsellor(stack, username):
-    stack.manage(
+    created = stack.manage(
         "createstaff", username, "--role", "counsellor", "--password-file", _password(stack)
     )
+    # A new colleague links their app through the one-time link createstaff prints.
+    link = re.search(r"/medewerkers/app-koppelen/[\w-]+/", created.stdout).group(0)
     staff = Visitor(stack)
-    response, _ = staff.post_form(
-        "/medewerkers/inloggen/", {"username": username, "password": PASSWORD}
-    )
+    response, _ = staff.post_form(link, {"username": username, "password": PASSWORD})
     assert response.status == 302
     assert response.headers["Location"].startswith("/medewerkers/app-koppelen/")
     _, page = staff.request("GET", response.headers["Location"])

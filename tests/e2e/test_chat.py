@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import orm
-from tests.e2e.test_public_site import authenticator_code
+from tests.e2e.test_public_site import authenticator_code, enrolment_link
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,7 +34,7 @@ def make_counsellor():
 
 
 def log_in_as_counsellor(page, server_url):
-    page.goto(server_url + "/medewerkers/wachtrij/")
+    page.goto(server_url + enrolment_link(USERNAME, "/medewerkers/wachtrij/"))
     page.get_by_label("Gebruikersnaam").fill(USERNAME)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Verder").click()

@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.conftest import orm
 from tests.e2e.test_chat import open_all_week, serious_problems
-from tests.e2e.test_public_site import authenticator_code
+from tests.e2e.test_public_site import authenticator_code, enrolment_link
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,7 +49,7 @@ def claim_the_chat():
 
 
 def staff_log_in(page, server_url, path, username):
-    page.goto(server_url + path)
+    page.goto(server_url + enrolment_link(username, path))
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Verder").click()

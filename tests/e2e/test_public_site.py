@@ -101,6 +101,18 @@ def authenticator_code(base32_secret):
     return f"{totp(key, step=30, digits=6):06d}"
 
 
+def enrolment_link(username, then):
+    """The one-time link an admin hands a new colleague to link their app, going on to
+    `then` afterwards (accounts/staff.py)."""
+
+    def issue():
+        from accounts import staff
+
+        return staff.issue_enrolment_link(get_user_model().objects.get(username=username))
+
+    return f"{orm(issue)}?next={then}"
+
+
 def make_admin():
     get_user_model().objects.create_superuser(
         "beheer", password="een lang genoeg wachtwoord", role="admin"
@@ -109,8 +121,8 @@ def make_admin():
 
 def test_a_phone_number_changed_in_the_admin_shows_on_the_site(page, server_url):
     orm(make_admin)
-    page.goto(server_url + "/beheer/handover/partner/")
-    # The admin sends staff through the staff log-in: password, then linking the app.
+    # A new admin: the one-time link, the password, then linking the app.
+    page.goto(server_url + enrolment_link("beheer", "/beheer/handover/partner/"))
     page.get_by_label("Gebruikersnaam").fill("beheer")
     page.get_by_label("Wachtwoord").fill("een lang genoeg wachtwoord")
     page.get_by_role("button", name="Verder").click()

@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2e.conftest import orm
 from tests.e2e.test_chat import open_all_week
-from tests.e2e.test_public_site import authenticator_code
+from tests.e2e.test_public_site import authenticator_code, enrolment_link
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,7 +29,7 @@ def staff_and_canned():
 
 
 def log_in(page, server_url, username, path):
-    page.goto(server_url + path)
+    page.goto(server_url + enrolment_link(username, path))
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Verder").click()

@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts import staff
 from accounts.models import User
 
 DEMO_STAFF = [
@@ -35,14 +36,15 @@ class Command(BaseCommand):
         lines = []
         for username, role in DEMO_STAFF:
             password = secrets.token_urlsafe(18)  # 24 characters, above the 15 minimum
-            User.objects.create_user(
+            user = User.objects.create_user(
                 username=username,
                 password=password,
                 role=role,
                 is_staff=role == User.Role.ADMIN,
                 is_superuser=role == User.Role.ADMIN,
             )
-            lines.append(f"{username:<16} {role.label:<13} {password}")
+            link = staff.issue_enrolment_link(user)
+            lines.append(f"{username:<16} {role.label:<13} {password} http://127.0.0.1:8000{link}")
 
         fd = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
@@ -51,7 +53,9 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(f"  {line}")
         self.stdout.write(
-            "Log in at http://127.0.0.1:8000/medewerkers/inloggen/ and link an authenticator "
-            "app (any TOTP app) at the first log-in; demo-admin also reaches /beheer/. "
+            "Open each one-time link (valid "
+            f"{staff.ENROLMENT_LINK_HOURS} hours) to link an authenticator app (any TOTP app); "
+            "after that log in at http://127.0.0.1:8000/medewerkers/inloggen/. demo-admin also "
+            "reaches /beheer/ and can issue new links there (or: manage.py enrolment_link). "
             f"These details are also in {credentials} (mode 0600)."
         )

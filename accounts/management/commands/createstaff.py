@@ -1,7 +1,8 @@
 """Create a staff account: `python manage.py createstaff NAME --role counsellor`.
 
 Staff never register themselves. The password is asked twice (or read from
---password-file for automation); the authenticator app is linked at the first log-in.
+--password-file for automation); the authenticator app is linked with the one-time link
+this prints (accounts/staff.py).
 """
 
 import getpass
@@ -10,8 +11,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.management.commands.enrolment_link import describe_link
 from accounts.models import User
-from accounts.staff import STAFF_ROLES, create_staff
+from accounts.staff import STAFF_ROLES, create_staff, issue_enrolment_link
 
 
 class Command(BaseCommand):
@@ -32,10 +34,8 @@ class Command(BaseCommand):
             if getpass.getpass("Nog een keer: ") != password:
                 raise CommandError("The passwords differ.")
         try:
-            create_staff(username, role, password)
+            user = create_staff(username, role, password)
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
-        self.stdout.write(
-            f"Created {username} ({role}). They link an authenticator app at their first "
-            "log-in at /medewerkers/inloggen/."
-        )
+        self.stdout.write(f"Created {username} ({role}).")
+        self.stdout.write(describe_link(issue_enrolment_link(user)))
