@@ -20,7 +20,7 @@ from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 from accounts import sessions, staff
-from chat import conversations, events, guests, queue
+from chat import conversations, events, guests, queue, socket_limits
 from chat.models import Message
 from hoc import metrics
 from hoc.db_threads import in_db_thread
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_SESSION_ENDED = 4401
+CLOSE_TOO_MANY_SOCKETS = 4429
 CLOSE_INTERNAL_ERROR = 1011
 RATE_PER_SECOND = 5
 # Every socket checks its session, user and conversation against the database this often
@@ -133,6 +134,7 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
     socket_kind = None
     counted = False
     rechecks = None
+    budget = None
 
     async def __call__(self, scope, receive, send):
         try:
@@ -143,8 +145,20 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
         finally:
             if self.rechecks is not None:
                 self.rechecks.cancel()
+            if self.budget is not None:
+                socket_limits.close_socket(self.budget)
             if self.counted:
                 metrics.open_sockets.closed(self.socket_kind)
+
+    async def websocket_connect(self, message):
+        # Counted before any database work, so a session's thousandth socket costs nothing
+        # but the handshake (chat/socket_limits.py).
+        key = sessions.socket_group(self.scope["session"].session_key or "")
+        self.budget = socket_limits.open_socket(key)
+        if self.budget is None:
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return
+        await super().websocket_connect(message)
 
     async def accept(self, subprotocol=None, headers=None):
         await super().accept(subprotocol, headers)
@@ -261,21 +275,23 @@ class ConversationConsumer(CountedConsumer):
         try:
             content = json.loads(text_data or "")
         except ValueError:
-            await self.error("bad_json", "Frames are JSON objects.")
-            return
+            content = None
         if not isinstance(content, dict):
-            await self.error("bad_json", "Frames are JSON objects.")
+            if self.within_rate():
+                await self.error("bad_json", "Frames are JSON objects.")
+            else:
+                await self.error("rate_limited", "Too many frames; slow down.")
             return
         await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
         handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None  # {"type": []}
-        if handler is None:
-            await self.error("unknown_type", "Unknown frame type.", content)
-            return
         if not self.within_rate():
             await self.error("rate_limited", "Too many frames; slow down.", content)
+            return
+        if handler is None:
+            await self.error("unknown_type", "Unknown frame type.", content)
             return
         try:
             await handler(self, content)
@@ -300,13 +316,17 @@ class ConversationConsumer(CountedConsumer):
             await self.error("unavailable", "Temporarily unavailable; try again.", content)
 
     def within_rate(self):
+        """Every frame counts, whatever it holds: against this socket's 5 a second, then
+        against the budget all of the session's sockets share."""
         started, count = self.window
         now = time.monotonic()
         if now - started >= 1:
             self.window = (now, 1)
-            return True
-        self.window = (started, count + 1)
-        return count + 1 <= RATE_PER_SECOND
+        else:
+            self.window = (started, count + 1)
+            if count + 1 > RATE_PER_SECOND:
+                return False
+        return socket_limits.allow_frame(self.budget)
 
     async def error(self, code, message, content=None):
         frame = {"type": "error", "code": code, "message": message}
@@ -341,7 +361,8 @@ class ConversationConsumer(CountedConsumer):
     async def on_typing(self, content):
         # Only the visitor's typing is shown, and only to the counsellor (security brief
         # Part C 9: nothing about the counsellor's timing reaches the visitor's screen).
-        if self.role == Message.Sender.VISITOR:
+        # Merged across the session's sockets: a counsellor needs one now and then.
+        if self.role == Message.Sender.VISITOR and socket_limits.allow_typing(self.budget):
             await self.channel_layer.group_send(
                 self.group, {"type": "broadcast", "event": {"type": "typing"}}
             )
@@ -425,7 +446,10 @@ class QueueConsumer(CountedConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # Listen only: every frame gets this answer, without being decoded, so a frame that
-        # is not JSON cannot crash the socket either.
+        # is not JSON cannot crash the socket either. Beyond the session's frame budget
+        # frames go unanswered.
+        if not socket_limits.allow_frame(self.budget):
+            return
         await self.send_json({"type": "error", "code": "unknown_type", "message": "Listen only."})
         metrics.error_frames.add()
 

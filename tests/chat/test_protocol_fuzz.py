@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from chat import consumers, conversations, queue
+from chat import consumers, conversations, queue, socket_limits
 from chat.models import Message
 from hoc.asgi import application
 from tests.chat.test_consumer import connect as consumer_connect
@@ -91,8 +91,12 @@ def world(hana, otto):
 
 @pytest.fixture
 def no_rate_limit(monkeypatch):
-    # Let every fuzzed frame reach its handler (the limit itself is tested in test_consumer).
+    # Let every fuzzed frame reach its handler (the limits themselves are tested in
+    # test_consumer and test_socket_limits).
     monkeypatch.setattr(consumers, "RATE_PER_SECOND", 10_000)
+    monkeypatch.setattr(socket_limits, "FRAMES_PER_SECOND", 10_000)
+    monkeypatch.setattr(socket_limits, "FRAME_BURST", 10_000)
+    monkeypatch.setattr(socket_limits, "_budgets", {})
 
 
 # Numbers at and beyond every boundary a seq or a count can meet.
@@ -278,7 +282,9 @@ def queue_listener(hana):
     return staff_cookie(hana)
 
 
-def test_random_frames_on_the_queue_socket_get_unknown_type_and_nothing_else(queue_listener):
+def test_random_frames_on_the_queue_socket_get_unknown_type_and_nothing_else(
+    queue_listener, no_rate_limit
+):
     @FUZZ
     @given(st.lists(frames([str(uuid.uuid4())]), min_size=1, max_size=6))
     def run(script):

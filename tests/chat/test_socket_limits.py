@@ -1,0 +1,157 @@
+"""One session's sockets share one budget: a cap on sockets, on frames, on typing (R-C5).
+
+The attack: 1,000 sockets on one anonymous session; 150 sockets x 5 frames stored 750
+messages in about 8 s (each socket had its own 5 frames a second); 750 typing frames
+reached the counsellor in 3 s.
+"""
+
+import json
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+
+from chat import conversations, queue, socket_limits
+from chat.models import Conversation
+from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_budgets(monkeypatch):
+    # The budgets live in this process's memory; each test starts without any.
+    monkeypatch.setattr(socket_limits, "_budgets", {})
+    monkeypatch.setattr(socket_limits, "_idle", type(socket_limits._idle)())
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(socket_limits, "monotonic", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def chat(hana):
+    conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
+    queue.claim(conversation, hana)
+    return conversation, visitor_cookie(conversation), staff_cookie(hana)
+
+
+async def open_all(conversation, key, count):
+    sockets = []
+    for _ in range(count):
+        socket, ok, code = await connect(conversation, key)
+        assert ok, code
+        sockets.append(socket)
+    return sockets
+
+
+async def close_all(sockets):
+    for socket in sockets:
+        await socket.disconnect()
+
+
+async def frames_until_quiet(socket, quiet=0.3):
+    frames = []
+    while not await socket.receive_nothing(timeout=quiet):
+        frames.append(json.loads((await socket.receive_output())["text"]))
+    return frames
+
+
+async def test_one_session_holds_a_bounded_number_of_sockets(chat):
+    conversation, visitor_key, hana_key = chat
+    cap = socket_limits.sockets_per_session()
+    sockets = await open_all(conversation, visitor_key, cap)
+    _, ok, code = await connect(conversation, visitor_key)
+    assert not ok and code == 4429
+    # Another session is not affected, and a socket that closes makes room.
+    counsellor, ok, _ = await connect(conversation, hana_key)
+    assert ok
+    await sockets.pop().disconnect()
+    again, ok, _ = await connect(conversation, visitor_key)
+    assert ok
+    await close_all([*sockets, again, counsellor])
+
+
+async def test_all_sockets_of_a_session_share_one_frame_budget(chat, clock):
+    conversation, visitor_key, _ = chat
+    sockets = await open_all(conversation, visitor_key, socket_limits.sockets_per_session())
+    for socket in sockets:  # 5 a socket: within each socket's own limit
+        for _ in range(5):
+            await socket.send_json_to(
+                {"type": "message.send", "id": str(uuid.uuid4()), "body": "spam"}
+            )
+    replies = [frame for socket in sockets for frame in await frames_until_quiet(socket)]
+    acks = [f for f in replies if f["type"] == "ack"]
+    refused = [f for f in replies if f.get("code") == "rate_limited"]
+    assert len(acks) == socket_limits.FRAME_BURST
+    assert len(acks) + len(refused) == 5 * len(sockets)
+    stored = await database_sync_to_async(conversation.messages.count)()
+    assert stored == socket_limits.FRAME_BURST
+    # The budget refills at the sustained rate, shared as well.
+    clock[0] += 1
+    for socket in sockets[:2]:
+        for _ in range(5):
+            await socket.send_json_to(
+                {"type": "message.send", "id": str(uuid.uuid4()), "body": "meer"}
+            )
+    replies = [frame for socket in sockets[:2] for frame in await frames_until_quiet(socket)]
+    assert len([f for f in replies if f["type"] == "ack"]) == socket_limits.FRAMES_PER_SECOND
+    await close_all(sockets)
+
+
+async def test_closing_and_reopening_does_not_refill_the_budget(chat, clock):
+    conversation, visitor_key, _ = chat
+    for _ in range(3):
+        socket, ok, _ = await connect(conversation, visitor_key)
+        assert ok
+        for _ in range(5):
+            await socket.send_json_to({"type": "read", "seq": 0})
+        await frames_until_quiet(socket, quiet=0.1)
+        await socket.disconnect()
+    socket, _, _ = await connect(conversation, visitor_key)
+    await socket.send_json_to({"type": "read", "seq": 0})
+    assert (await socket.receive_json_from(timeout=5))["code"] == "rate_limited"
+    await socket.disconnect()
+
+
+async def test_typing_reaches_the_counsellor_at_most_once_in_a_while(chat, clock):
+    conversation, visitor_key, hana_key = chat
+    counsellor, _, _ = await connect(conversation, hana_key)
+    sockets = await open_all(conversation, visitor_key, socket_limits.sockets_per_session() - 1)
+    for socket in sockets:
+        for _ in range(2):
+            await socket.send_json_to({"type": "typing"})
+    seen = await frames_until_quiet(counsellor)
+    assert seen == [{"type": "typing"}]
+    # A visitor typing on (the page sends one every 3 s) is shown every time.
+    for _ in range(3):
+        clock[0] += 3
+        await sockets[0].send_json_to({"type": "typing"})
+        assert await counsellor.receive_json_from(timeout=5) == {"type": "typing"}
+    await close_all([*sockets, counsellor])
+
+
+async def test_a_workspace_reconnecting_all_its_tabs_is_not_limited(chat, hana, clock):
+    # A counsellor at full capacity with ended chats still to close: every tab's socket
+    # resumes at once after a reconnect, and each gets its history.
+    conversation, _, hana_key = chat
+    tabs = [conversation]
+    for _ in range(socket_limits.sockets_per_session() - 2):
+        other = await database_sync_to_async(conversations.open_conversation)(
+            for_whom="self", minor="no", in_danger=False
+        )
+        await database_sync_to_async(
+            lambda c=other: Conversation.objects.filter(pk=c.pk).update(
+                state="active", counsellor=hana
+            )
+        )()
+        tabs.append(other)
+    sockets = [(await connect(tab, hana_key))[0] for tab in tabs]
+    for socket in sockets:
+        await socket.send_json_to({"type": "resume", "after": 0})
+    for socket in sockets:
+        assert (await socket.receive_json_from(timeout=5))["type"] == "resumed"
+    await close_all(sockets)
