@@ -151,8 +151,9 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
                 metrics.open_sockets.closed(self.socket_kind)
 
     async def websocket_connect(self, message):
-        # Counted before any database work, so a session's thousandth socket costs nothing
-        # but the handshake (chat/socket_limits.py).
+        # Counted before the consumer's own database work, so a session's thousandth socket
+        # costs only the handshake and the auth middleware's session and user lookup
+        # (chat/socket_limits.py).
         key = sessions.socket_group(self.scope["session"].session_key or "")
         self.budget = socket_limits.open_socket(key)
         if self.budget is None:
