@@ -41,7 +41,15 @@ def assert_guest_is_out(conversation, session):
     with pytest.raises(PermissionDenied):
         _resume(AnonymousUser(), session, conversation.pk, 0)
     with pytest.raises(PermissionDenied):
-        _send(conversation, Message.Sender.GUEST, None, "nog iets", uuid.uuid4(), session, False)
+        _send(
+            conversation,
+            Message.Sender.GUEST,
+            AnonymousUser(),
+            "nog iets",
+            uuid.uuid4(),
+            session,
+            False,
+        )
 
 
 # Every step that takes a referral out of the consented states, by whom it is taken.

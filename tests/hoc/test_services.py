@@ -60,6 +60,7 @@ async def test_group_messages_cross_redis_encrypted(redis_url):
 
 
 def test_the_cache_is_redis_and_keys_expire(redis_url):
+    from django.conf import settings
     from django.core.cache import caches
 
     cache = caches["default"]
@@ -70,6 +71,6 @@ def test_the_cache_is_redis_and_keys_expire(redis_url):
     assert type(cache).__name__ == "RedisCache"
     client_pseudonym(RequestFactory().get("/", REMOTE_ADDR="198.51.100.7"))
     client = cache._cache.get_client()
-    keys = [k for k in client.scan_iter("hoc:*pseudonym-key*")]
+    keys = [k for k in client.scan_iter(f"{settings.REDIS_PREFIX}:*pseudonym-key*")]
     assert keys
     assert all(0 < client.ttl(k) <= 2 * 24 * 60 * 60 for k in keys)
