@@ -11,13 +11,13 @@ import time
 import uuid
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from accounts import passphrases
 from accounts.models import User
 from chat import conversations
 from tests.accounts.conftest import create_account
+from tests.chat.test_consumer import connect
 from tests.conftest import log_in
 
 PRODUCTION_ARGON2 = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 1}
@@ -65,22 +65,11 @@ def test_checking_a_message_never_hashes_with_argon2(db, monkeypatch):
 async def test_a_4000_character_message_is_acknowledged_at_once_at_production_cost(settings):
     from asgiref.sync import sync_to_async
 
-    from hoc.asgi import application
-
     robin, _ = await sync_to_async(client_with_account)()
     settings.PASSPHRASE_ARGON2 = PRODUCTION_ARGON2
     conversation = await sync_to_async(open_for)(robin)
     cookie = await sync_to_async(lambda: log_in(Client(), robin).session.session_key)()
-    socket = WebsocketCommunicator(
-        application,
-        f"/ws/chat/{conversation.pk}/",
-        headers=[
-            (b"origin", b"http://127.0.0.1"),
-            (b"host", b"127.0.0.1"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
-        ],
-    )
-    connected, _ = await socket.connect()
+    socket, connected, _ = await connect(conversation, cookie)
     assert connected
     body = list_words_message()
     assert len(body.split()) >= 790  # about 794 seven-word runs
