@@ -3,7 +3,8 @@
     python -m bench.chat_setup chats N [--counsellors K]   -> JSON on stdout
     python -m bench.chat_setup claims                       -> S5 results as JSON
 
-`chats` creates N active conversations shared by K counsellors and one browser session per
+`chats` creates N active conversations shared by K counsellors (by default as few as hold
+at most HOC_COUNSELLOR_CAPACITY chats each) and one browser session per
 participant, as the log-in views would leave them (staff past TOTP, visitors holding their
 conversation id), and prints the session keys. `claims` runs S5 against queue.claim on
 PostgreSQL: 50 counsellors claiming 500 waiting chats, and 20 racing for one.
@@ -234,8 +235,13 @@ def main(argv):
     setup_django()
     if argv[0] == "chats":
         count = int(argv[1])
-        counsellor_count = int(argv[3]) if len(argv) > 3 else max(1, count // 10)
         from django.conf import settings
+
+        # No counsellor holds more chats than the product lets them (HOC_COUNSELLOR_CAPACITY):
+        # a session's sockets share one frame budget (chat/socket_limits.py), so ten chats
+        # on one counsellor's session would measure that budget, not the chat.
+        default = max(1, -(-count // settings.COUNSELLOR_CAPACITY))
+        counsellor_count = int(argv[3]) if len(argv) > 3 else default
 
         made = chats(count, counsellor_count)
         json.dump({"cookie": settings.SESSION_COOKIE_NAME, "chats": made}, sys.stdout)
