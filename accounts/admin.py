@@ -22,7 +22,7 @@ class UserAdmin(BaseUserAdmin):
         """One-time links, shown once on this page and kept nowhere (only their hash)."""
         links = [
             (user.username, request.build_absolute_uri(staff.issue_enrolment_link(user)))
-            for user in queryset.filter(role__in=staff.STAFF_ROLES)
+            for user in queryset.filter(role__in=User.STAFF_ROLES)
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -29,6 +29,10 @@ class User(AbstractUser):
         SUPERVISOR = "supervisor", _("supervisor")
         ADMIN = "admin", _("beheerder")
 
+    # The role sets, named once: everywhere else asks the predicates below.
+    STAFF_ROLES = (Role.COUNSELLOR, Role.SUPERVISOR, Role.ADMIN)
+    SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
     role = models.CharField(_("rol"), max_length=16, choices=Role.choices, default=Role.CLIENT)
     passphrase_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # A fast keyed HMAC of the passphrase, only for spotting it in the client's own messages
@@ -85,7 +89,17 @@ class User(AbstractUser):
     @property
     def is_staff_member(self):
         """Counsellors, supervisors and admins: everyone who works the chat."""
-        return self.role in (self.Role.COUNSELLOR, self.Role.SUPERVISOR, self.Role.ADMIN)
+        return self.role in self.STAFF_ROLES
+
+    @property
+    def is_supervisor(self):
+        """Supervisors and admins: who oversees the chat (the overview, looks, reviews)."""
+        return self.role in self.SUPERVISING_ROLES
+
+    @property
+    def is_admin_role(self):
+        """The admin role, which also gets Django's admin (accounts/staff.py)."""
+        return self.role == self.Role.ADMIN
 
     @property
     def shown_name(self):

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from accounts.models import StaffTOTPDevice, User
 
-STAFF_ROLES = (User.Role.COUNSELLOR, User.Role.SUPERVISOR, User.Role.ADMIN)
 ISSUER = "HOC chat"
 ENROLMENT_LINK_HOURS = 72
 # The one authenticator this session may confirm (its id); no other session sees it.
@@ -32,7 +31,7 @@ class LinkNotValid(Exception):
 
 
 def create_staff(username, role, password):
-    if role not in STAFF_ROLES:
+    if role not in User.STAFF_ROLES:
         raise ValueError(f"{role!r} is not a staff role")
     user = User(username=username, role=role, is_staff=role == User.Role.ADMIN)
     user.is_superuser = role == User.Role.ADMIN

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 
 from accounts import clients, login_throttle, sessions, staff
-from accounts.decorators import client_required, role_required
+from accounts.decorators import client_required, staff_required
 from accounts.forms import (
     ConfirmPassphraseForm,
     DisplayNameForm,
@@ -326,7 +326,7 @@ def staff_enrol(request):
 
 
 @require_safe
-@role_required()
+@staff_required
 def staff_home(request):
     return render(request, "accounts/staff_home.html")
 

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
 from chat import events
 from chat.models import Availability
 
@@ -67,7 +68,7 @@ def online_staff(now=None):
     now = now or timezone.now()
     return (
         Availability.objects.filter(seen_at__gte=now - ONLINE_WINDOW, user__is_active=True)
-        .exclude(user__role="client")
+        .filter(user__role__in=User.STAFF_ROLES)
         .select_related("user")
         .order_by("user__username")
     )

@@ -126,7 +126,7 @@ def can_block(conversation):
 
 def review(block, supervisor, *, lift):
     """A supervisor upholds the block or lifts it at once."""
-    if supervisor.role not in ("supervisor", "admin"):
+    if not supervisor.is_supervisor:
         raise PermissionDenied
     now = timezone.now()
     with transaction.atomic():

@@ -431,7 +431,7 @@ class QueueConsumer(CountedConsumer):
         self.user, self.session = self.scope["user"], self.scope["session"]
         try:
             await database_sync_to_async(_authorise_staff)(self.user, self.session)
-            self.supervises = self.user.role in ("supervisor", "admin")
+            self.supervises = self.user.is_supervisor
         except PermissionDenied:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return

@@ -27,7 +27,7 @@ def request_help(conversation, counsellor):
 
 def answer(help_request, supervisor):
     """A supervisor takes the request up (and then usually looks into the chat)."""
-    if supervisor.role not in ("supervisor", "admin"):
+    if not supervisor.is_supervisor:
         raise PermissionDenied
     with transaction.atomic():
         answered = HelpRequest.objects.filter(pk=help_request.pk, answered_at__isnull=True).update(

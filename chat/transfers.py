@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from audit import entries
@@ -25,15 +24,12 @@ class NotReachable(Exception):
 
 def colleagues_for(user):
     """Who this conversation can go to now: supervisors on duty and available counsellors."""
-    User = get_user_model()
     choices = []
     for entry in availability.online_staff():
         colleague = entry.user
         if colleague.pk == user.pk:
             continue
-        if colleague.role in (User.Role.SUPERVISOR, User.Role.ADMIN) or (
-            entry.status == entry.Status.AVAILABLE
-        ):
+        if colleague.is_supervisor or entry.status == entry.Status.AVAILABLE:
             choices.append(colleague)
     return choices
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import clients, pseudonyms
-from accounts.decorators import client_required, role_required
+from accounts.decorators import client_required, staff_required, supervisor_required
 from accounts.models import User
 from audit import entries
 from chat import (
@@ -191,7 +191,6 @@ def history_download(request, conversation_id):
 # hold or still have to close, each with its notes, transfer, help, block and closing form.
 # The side forms post here and come back to the same tab.
 
-STAFF = ()  # any staff role: counsellors, supervisors and admins all take chats
 MUTED_KEY = "workspace_muted"
 
 
@@ -262,7 +261,7 @@ def _workspace(request, selected=None):
 
 
 @require_safe
-@role_required(*STAFF)
+@staff_required
 def counsel_queue(request):
     if request.GET.get("part") == "queue":  # queue.js, when the queue socket says "changed"
         return render(request, "chat/workspace.html#queue", _queue_section(request.user))
@@ -270,7 +269,7 @@ def counsel_queue(request):
 
 
 @require_safe
-@role_required(*STAFF)
+@staff_required
 def counsel_conversation(request, conversation_id):
     conversation = conversations.get_conversation_for(request.user, conversation_id)
     return _workspace(request, selected=conversation)
@@ -281,7 +280,7 @@ def _back(conversation):
 
 
 @require_POST
-@role_required(*STAFF)
+@staff_required
 def counsel_claim(request, conversation_id):
     conversation = get_object_or_404(Conversation, pk=conversation_id)
     try:
@@ -307,7 +306,7 @@ def _claim_refused(refused, user):
 
 
 @require_POST
-@role_required(*STAFF)
+@staff_required
 def counsel_availability(request):
     form = AvailabilityForm(request.POST, cap=settings.COUNSELLOR_CAPACITY)
     if form.is_valid():
@@ -317,7 +316,7 @@ def counsel_availability(request):
 
 
 @require_POST
-@role_required(*STAFF)
+@staff_required
 def counsel_sound(request):
     """The workspace's sound on or off, kept in the session: nothing stays on the device."""
     request.session[MUTED_KEY] = request.POST.get("muted") == "1"
@@ -325,7 +324,7 @@ def counsel_sound(request):
 
 
 @require_POST
-@role_required(*STAFF)
+@staff_required
 def counsel_note(request, conversation_id):
     conversation = conversations.get_conversation_for(request.user, conversation_id)
     form = NoteForm(request.POST)
@@ -335,7 +334,7 @@ def counsel_note(request, conversation_id):
 
 
 @require_POST
-@role_required(*STAFF)
+@staff_required
 def counsel_transfer(request, conversation_id):
     conversation = conversations.get_conversation_for(request.user, conversation_id)
     colleagues = transfers.colleagues_for(request.user)
@@ -359,7 +358,7 @@ def counsel_transfer(request, conversation_id):
 
 
 @require_POST
-@role_required(*STAFF)
+@staff_required
 def counsel_help(request, conversation_id):
     conversation = conversations.get_conversation_for(request.user, conversation_id)
     help_requests.request_help(conversation, request.user)
@@ -367,7 +366,7 @@ def counsel_help(request, conversation_id):
 
 
 @require_POST
-@role_required(*STAFF)
+@staff_required
 def counsel_block(request, conversation_id):
     conversation = conversations.get_conversation_for(request.user, conversation_id)
     form = BlockForm(request.POST)
@@ -384,7 +383,7 @@ def counsel_block(request, conversation_id):
 
 
 @require_POST
-@role_required(*STAFF)
+@staff_required
 def counsel_close(request, conversation_id):
     conversation = conversations.get_conversation_for(request.user, conversation_id)
     form = ClosingForm(request.POST)
@@ -398,11 +397,9 @@ def counsel_close(request, conversation_id):
 
 # --- Supervisors: canned responses ("snelle antwoorden") ---------------------------------
 
-SUPERVISORS = (User.Role.SUPERVISOR, User.Role.ADMIN)
-
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@role_required(*SUPERVISORS)
+@supervisor_required
 def canned_list(request, pk=None):
     """The list of canned responses, with a form to add one or edit the chosen one."""
     editing = get_object_or_404(CannedResponse, pk=pk) if pk is not None else None
@@ -416,7 +413,7 @@ def canned_list(request, pk=None):
 
 
 @require_POST
-@role_required(*SUPERVISORS)
+@supervisor_required
 def canned_delete(request, pk):
     response = get_object_or_404(CannedResponse, pk=pk)
     entries.record(request.user, entries.Action.CANNED_CHANGED, detail=f"deleted={response.pk}")

@@ -103,9 +103,9 @@ class ReferralQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Supervisors and admins see every referral; a counsellor the ones they drafted."""
-        if user.role in (user.Role.SUPERVISOR, user.Role.ADMIN):
+        if user.is_supervisor:
             return self
-        if user.role == user.Role.COUNSELLOR:
+        if user.is_staff_member:
             return self.filter(drafted_by=user)
         return self.none()
 

@@ -23,7 +23,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
 
-from accounts.models import User
 from audit import entries
 from audit.entries import Action
 from chat import conversations, events, guests
@@ -34,7 +33,6 @@ State = Referral.State
 Shared = Referral.Shared
 Route = Referral.ContactRoute
 
-REVIEWERS = (User.Role.SUPERVISOR, User.Role.ADMIN)
 IDENTIFYING = {Shared.NAME, Shared.CONTACT}
 ROUTES_NEEDING_CONTACT = {Route.PARTNER_CALLS, Route.PARTNER_WRITES}
 
@@ -113,7 +111,7 @@ class InvalidDraft(ReferralError):
 
 
 def _is_reviewer(user):
-    return user.is_authenticated and user.role in REVIEWERS
+    return user.is_authenticated and user.is_supervisor
 
 
 def _require_drafter(referral, user):

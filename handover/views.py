@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import client_required, role_required
+from accounts.decorators import client_required, staff_required
 from audit.models import AuditEntry
 from chat import conversations, guests
 from handover import referrals
@@ -23,18 +23,18 @@ from handover.models import Referral
 
 
 @require_safe
-@role_required()
+@staff_required
 def referral_list(request):
     visible = Referral.objects.visible_to(request.user).select_related("partner", "drafted_by")
     context = {
-        "awaiting": visible.awaiting_review() if request.user.role in referrals.REVIEWERS else [],
+        "awaiting": visible.awaiting_review() if request.user.is_supervisor else [],
         "referrals": visible,
     }
     return render(request, "handover/list.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@role_required()
+@staff_required
 def referral_new(request, conversation_id, without_consent=False):
     conversation = referrals.conversation_to_draft_for(request.user, conversation_id)
     form_class = MeldcodeForm if without_consent else ReferralForm
@@ -60,7 +60,7 @@ def referral_new(request, conversation_id, without_consent=False):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@role_required()
+@staff_required
 def referral_edit(request, referral_id):
     referral = referrals.get_for_staff(request.user, referral_id)
     if referral.drafted_by_id != request.user.pk or referral.state != Referral.State.DRAFT:
@@ -99,13 +99,13 @@ def referral_edit(request, referral_id):
 
 
 @require_safe
-@role_required()
+@staff_required
 def referral_detail(request, referral_id):
     referral = referrals.get_for_staff(request.user, referral_id)
     referrals.note_viewed(referral, request.user)
     user = request.user
     is_drafter = referral.drafted_by_id == user.pk
-    is_reviewer = user.role in referrals.REVIEWERS
+    is_reviewer = user.is_supervisor
     holds_chat = (
         referral.conversation is not None
         and referral.conversation.counsellor_id == user.pk
@@ -167,7 +167,7 @@ STAFF_STEPS = {
 
 
 @require_POST
-@role_required()
+@staff_required
 def referral_step(request, referral_id, step):
     referral = referrals.get_for_staff(request.user, referral_id)
     if step == "uitnodigen":
@@ -189,7 +189,7 @@ def referral_step(request, referral_id, step):
 
 
 @require_POST
-@role_required()
+@staff_required
 def guest_remove(request, referral_id, invitation_id):
     referral = referrals.get_for_staff(request.user, referral_id)
     invitation = get_object_or_404(referrals.guests_of(referral), pk=invitation_id)
@@ -198,7 +198,7 @@ def guest_remove(request, referral_id, invitation_id):
 
 
 @require_safe
-@role_required()
+@staff_required
 def referral_print(request, referral_id):
     """For the partner: only the fields the client agreed to (or the meldcode allows)."""
     referral = referrals.get_for_staff(request.user, referral_id)

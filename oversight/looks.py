@@ -19,14 +19,11 @@ class Reason:
     OTHER = "other"
 
 
-SUPERVISORS = ("supervisor", "admin")
-
-
 def may_look(user, conversation):
     """Supervisors and admins into any conversation. A counsellor only into one that ended
     in their hands: their own part ends with the closing form (chat.conversations.role_in),
     and reading it again after that goes through here, with a reason, like a supervisor."""
-    if user.role in SUPERVISORS:
+    if user.is_supervisor:
         return True
     return (
         user.is_staff_member and conversation.counsellor_id == user.pk and not conversation.is_open

@@ -10,8 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import role_required
-from accounts.models import User
+from accounts.decorators import staff_required, supervisor_required
 from audit.models import AuditEntry
 from chat import availability, blocks, help_requests
 from chat.models import Block, Conversation
@@ -19,11 +18,9 @@ from oversight import charts, looks, statistics
 from oversight import overview as overview_module
 from oversight.forms import BlockReviewForm, LookForm
 
-SUPERVISORS = (User.Role.SUPERVISOR, User.Role.ADMIN)
-
 
 @require_safe
-@role_required(*SUPERVISORS)
+@supervisor_required
 def overview(request):
     """Live: queue.js refetches this page whenever the queue socket says something changed."""
     availability.note_seen(request.user)
@@ -31,7 +28,7 @@ def overview(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@role_required()
+@staff_required
 def look(request, conversation_id):
     """Ask why; then, and only in the answer to that POST, show the conversation. There is
     no address that shows it without a new reason and a new audit entry. Counsellors too,
@@ -39,7 +36,7 @@ def look(request, conversation_id):
     form = LookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         seen = looks.look(request.user, conversation_id, **form.cleaned_data)
-        if request.user.role in SUPERVISORS:
+        if request.user.is_supervisor:
             for help_request in help_requests.open_requests().filter(
                 conversation_id=conversation_id
             ):
@@ -54,7 +51,7 @@ def look(request, conversation_id):
 
 
 @require_POST
-@role_required(*SUPERVISORS)
+@supervisor_required
 def review_block(request, block_id):
     block = get_object_or_404(Block, pk=block_id)
     form = BlockReviewForm(request.POST)
@@ -64,7 +61,7 @@ def review_block(request, block_id):
 
 
 @require_safe
-@role_required(*SUPERVISORS)
+@supervisor_required
 def audit_log(request):
     """Append-only, newest first; filter by conversation or referral id."""
     entries = AuditEntry.objects.all()
@@ -84,7 +81,7 @@ def audit_log(request):
 
 
 @require_safe
-@role_required(*SUPERVISORS)
+@supervisor_required
 def statistics_page(request):
     form = statistics.PeriodForm.from_query(request.GET)
     context = {"form": form}
@@ -95,7 +92,7 @@ def statistics_page(request):
 
 
 @require_safe
-@role_required(*SUPERVISORS)
+@supervisor_required
 def statistics_csv(request):
     """The page's figures as CSV: the same suppressed values, never a record."""
     form = statistics.PeriodForm.from_query(request.GET)

@@ -68,8 +68,9 @@ def public(method="GET", **args):
 
 # ======================================================================================
 # POLICY: one row per URL pattern, as the resolver spells it. ADD A ROW WITH EVERY NEW URL.
-# The roles come from the view's decorator (@role_required(...), @client_required) and the
-# object check behind it (get_conversation_for, referrals.get_for_staff, ...).
+# The roles come from the view's decorator (@staff_required, @supervisor_required,
+# @client_required) and the object check behind it (get_conversation_for,
+# referrals.get_for_staff, ...).
 # ======================================================================================
 CONV = {"conversation_id": "conversation"}
 REFERRAL = {"referral_id": "referral"}

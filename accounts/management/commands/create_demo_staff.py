@@ -27,8 +27,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demo accounts are never created in production.")
         credentials = settings.VAR_DIR / "demo-staff.txt"
-        staff_roles = [User.Role.COUNSELLOR, User.Role.SUPERVISOR, User.Role.ADMIN]
-        if User.objects.filter(role__in=staff_roles).exists():
+        if User.objects.filter(role__in=User.STAFF_ROLES).exists():
             if credentials.exists():
                 self.stdout.write(f"Demo staff log-in details: {credentials}")
             return

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.management.commands.enrolment_link import describe_link
 from accounts.models import User
-from accounts.staff import STAFF_ROLES, create_staff, issue_enrolment_link
+from accounts.staff import create_staff, issue_enrolment_link
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=[r.value for r in STAFF_ROLES])
+        parser.add_argument("--role", required=True, choices=[r.value for r in User.STAFF_ROLES])
         parser.add_argument("--password-file", type=Path)
 
     def handle(self, username, role, password_file=None, **options):
