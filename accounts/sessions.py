@@ -36,6 +36,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from accounts import session_keys
 from accounts.models import LoginSession, User
 
 logger = logging.getLogger(__name__)
@@ -49,9 +50,8 @@ STARTED = "hoc_started"
 SEEN = "hoc_seen"
 # An anonymous session holding one of these has a lifetime: a visitor's conversation
 # (chat/views.py), a partner's guest invitation (chat/guests.py), the offer to keep an
-# ended chat (chat/saving.py). Named here because accounts imports nothing from chat;
-# tests/chat/test_visitor_session_limits.py keeps the names in step.
-HOLDING_KEYS = ("conversation_id", "guest_invitation_id", "saveable_conversation_id")
+# ended chat (chat/saving.py).
+HOLDING_KEYS = (session_keys.CONVERSATION, session_keys.GUEST_INVITATION, session_keys.SAVEABLE)
 
 
 def start(request, user):

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from redis.exceptions import RedisError
 
-from accounts import sessions, staff
+from accounts import session_keys, sessions, staff
 from chat import conversations, events, guests, queue, socket_limits
 from chat.models import Message
 from hoc import metrics
@@ -247,7 +247,7 @@ class ConversationConsumer(CountedConsumer):
 
     async def guest_removed(self, message):
         """A partner's professional was removed or left (chat/guests.py): their socket goes."""
-        mine = self.session.get(guests.SESSION_KEY) == message["invitation"]
+        mine = self.session.get(session_keys.GUEST_INVITATION) == message["invitation"]
         if self.role == Message.Sender.GUEST and mine:
             await self.close(code=CLOSE_NOT_ALLOWED)
 

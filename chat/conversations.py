@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from accounts import passphrases
+from accounts import passphrases, session_keys
 from accounts.models import User
 from chat import consent, events, queue, records
-from chat.models import Conversation, Message
+from chat.models import Conversation, GuestInvitation, Message
 
 
 class ConversationClosed(Exception):
@@ -125,14 +125,14 @@ def role_in(conversation, user, session=None):
         if conversation.client_id == user.pk:
             return Message.Sender.VISITOR
         return None
-    in_session = session is not None and session.get("conversation_id") == str(conversation.pk)
+    if session is None:
+        return None
+    in_session = session.get(session_keys.CONVERSATION) == str(conversation.pk)
     if in_session and conversation.client_id is None:
         return Message.Sender.VISITOR
-    if session is not None and session.get("guest_invitation_id"):
-        from chat import guests  # guests posts its notices through this module
-
-        if guests.invitation_in(session, conversation) is not None and conversation.is_open:
-            return Message.Sender.GUEST
+    guest = GuestInvitation.objects.held_by(session).filter(conversation=conversation)
+    if guest.exists() and conversation.is_open:
+        return Message.Sender.GUEST
     return None
 
 

@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import session_keys
 from audit import entries
 from audit.entries import Action
 from chat import conversations, events
 from chat.models import GuestInvitation, Message
 
 LINK_LIFETIME = datetime.timedelta(minutes=30)
-SESSION_KEY = "guest_invitation_id"
 
 
 class LinkNotValid(Exception):
@@ -107,24 +107,17 @@ def redeem(token, session):
             conversation=conversation,
             detail=f"invitation={invitation.pk}",
         )
-    session[SESSION_KEY] = str(invitation.pk)
+    session[session_keys.GUEST_INVITATION] = str(invitation.pk)
     invitation.refresh_from_db()
     return invitation
 
 
 def invitation_in(session, conversation=None):
     """The guest invitation this session joined with, while the guest is still present."""
-    invitation_id = session.get(SESSION_KEY) if session is not None else None
-    if not invitation_id:
-        return None
-    invitation = GuestInvitation.objects.filter(
-        pk=invitation_id, used_at__isnull=False, removed_at__isnull=True
-    ).first()
-    if invitation is None:
-        return None
-    if conversation is not None and invitation.conversation_id != conversation.pk:
-        return None
-    return invitation
+    invitations = GuestInvitation.objects.held_by(session)
+    if conversation is not None:
+        invitations = invitations.filter(conversation=conversation)
+    return invitations.first()
 
 
 def visible_after(conversation, session):
@@ -136,9 +129,7 @@ def visible_after(conversation, session):
 
 
 def present(conversation):
-    return GuestInvitation.objects.filter(
-        conversation=conversation, used_at__isnull=False, removed_at__isnull=True
-    )
+    return GuestInvitation.objects.present().filter(conversation=conversation)
 
 
 def remove(invitation, by, session=None):
@@ -153,7 +144,7 @@ def remove(invitation, by, session=None):
     with transaction.atomic():
         removed = _end(invitation, by, "" if by else " left")
     if removed and by is None and session is not None:
-        session.pop(SESSION_KEY, None)
+        session.pop(session_keys.GUEST_INVITATION, None)
     return removed
 
 

@@ -3,6 +3,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts import session_keys
 from hoc.fields import EncryptedTextField
 
 
@@ -430,6 +431,19 @@ class ContactTheme(models.Model):
         return self.theme
 
 
+class GuestInvitationQuerySet(models.QuerySet):
+    def present(self):
+        """Guests who joined and have not been removed or left."""
+        return self.filter(used_at__isnull=False, removed_at__isnull=True)
+
+    def held_by(self, session):
+        """The invitation this browser session joined with, while that guest is present."""
+        invitation_id = session.get(session_keys.GUEST_INVITATION) if session is not None else None
+        if not invitation_id:
+            return self.none()
+        return self.present().filter(pk=invitation_id)
+
+
 class GuestInvitation(models.Model):
     """A partner's professional invited into a live chat by a single-use link that expires
     (the three-way handover). Only a hash of the link's token is kept. The guest sees what
@@ -453,6 +467,8 @@ class GuestInvitation(models.Model):
     removed_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = GuestInvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

@@ -6,23 +6,23 @@ browser must not be able to make an account of their own and find the transcript
 
 import time
 
-SESSION_KEY = "saveable_conversation_id"
-UNTIL_KEY = "saveable_until"
+from accounts.session_keys import SAVEABLE, SAVEABLE_UNTIL
+
 # Long enough to read the end page, make an account and write its passphrase down.
 OFFER_SECONDS = 10 * 60
 
 
 def offer(session, conversation):
-    session[SESSION_KEY] = str(conversation.pk)
-    session[UNTIL_KEY] = time.time() + OFFER_SECONDS
+    session[SAVEABLE] = str(conversation.pk)
+    session[SAVEABLE_UNTIL] = time.time() + OFFER_SECONDS
 
 
 def offered(session):
     """The id of the conversation on offer, or None. An offer that ran out is withdrawn."""
-    conversation_id = session.get(SESSION_KEY)
+    conversation_id = session.get(SAVEABLE)
     if conversation_id is None:
         return None
-    if time.time() <= session.get(UNTIL_KEY, 0):
+    if time.time() <= session.get(SAVEABLE_UNTIL, 0):
         return conversation_id
     withdraw(session)
     return None
@@ -36,5 +36,5 @@ def take(session):
 
 
 def withdraw(session):
-    session.pop(SESSION_KEY, None)
-    session.pop(UNTIL_KEY, None)
+    session.pop(SAVEABLE, None)
+    session.pop(SAVEABLE_UNTIL, None)

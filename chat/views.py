@@ -11,7 +11,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import clients, pseudonyms
+from accounts import clients, pseudonyms, session_keys
 from accounts.decorators import client_required, staff_required, supervisor_required
 from accounts.models import User
 from audit import entries
@@ -40,19 +40,17 @@ from chat.forms import (
 from chat.models import CannedResponse, Conversation
 from chat.schedule import chat_status
 
-SESSION_KEY = "conversation_id"
-
 
 def session_conversation(request):
     """The conversation this browser session takes part in, or None."""
-    conversation_id = request.session.get(SESSION_KEY)
+    conversation_id = request.session.get(session_keys.CONVERSATION)
     if conversation_id is None:
         return None
     try:
         return conversations.get_conversation_for(request.user, conversation_id, request.session)
     except PermissionDenied:
         # Logged in or out since, or the conversation is gone: start afresh.
-        del request.session[SESSION_KEY]
+        del request.session[session_keys.CONVERSATION]
         return None
 
 
@@ -69,7 +67,7 @@ def start(request):
     if conversation is not None:
         # The end is shown once; then the session lets go, so nothing links it to the chat,
         # except that an anonymous visitor may still save it under a new account.
-        del request.session[SESSION_KEY]
+        del request.session[session_keys.CONVERSATION]
         can_save = conversation.client_id is None
         if can_save:
             saving.offer(request.session, conversation)
@@ -98,7 +96,7 @@ def start(request):
             )
         except queue.Refused as refused:
             return busy(request, refused)
-        request.session[SESSION_KEY] = str(conversation.pk)
+        request.session[session_keys.CONVERSATION] = str(conversation.pk)
         return redirect("chat")
     return render(request, "chat/intake.html", {"form": form, "status": status})
 

@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from accounts import sessions, staff
+from accounts import session_keys, sessions, staff
 from accounts.models import User
 from chat import consumers, conversations, queue
 from tests.accounts.test_staff_login import PASSWORD, enrol, log_in_with_password
@@ -244,7 +244,7 @@ async def test_a_visitor_whose_session_let_go_of_the_chat_loses_the_socket(chat,
     def forget():
         store = Session.objects.get(session_key=key)
         data = store.get_decoded()
-        data.pop("conversation_id")
+        data.pop(session_keys.CONVERSATION)
         Session.objects.save(key, data, store.expire_date)
 
     await database_sync_to_async(forget)()

@@ -6,6 +6,7 @@ import time
 
 from django.test import Client, TestCase
 
+from accounts import session_keys
 from chat import blocks, queue
 from chat.models import Conversation, OpeningHours
 from tests.chat.test_views import INTAKE, chat_open  # noqa: F401 (fixture)
@@ -21,7 +22,7 @@ LEAVE = {"body": "Nog een bericht", "consent": "on"}
 def started_and_blocked(client, counsellor, duration="1d"):
     """`client` starts a chat through the page; the counsellor takes it and blocks them."""
     assert client.post("/chat/", INTAKE).status_code == 302
-    conversation = Conversation.objects.get(pk=client.session["conversation_id"])
+    conversation = Conversation.objects.get(pk=client.session[session_keys.CONVERSATION])
     queue.claim(conversation, counsellor)
     with TestCase.captureOnCommitCallbacks(execute=True):
         block = blocks.block_visitor(conversation, counsellor, duration=duration, reason="dreigt")

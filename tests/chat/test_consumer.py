@@ -9,6 +9,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
+from accounts import session_keys
 from chat import conversations, queue
 from hoc.asgi import application
 from tests.conftest import log_in
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def visitor_cookie(conversation):
     client = Client()
     session = client.session
-    session["conversation_id"] = str(conversation.pk)
+    session[session_keys.CONVERSATION] = str(conversation.pk)
     session.save()
     return session.session_key
 

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 
-from accounts import staff
+from accounts import session_keys, staff
 from accounts.models import User
 from chat import conversations, queue
 from chat.models import Message
@@ -165,7 +165,7 @@ def chat(services):
     conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
     queue.claim(conversation, hana)
     session = Client().session
-    session["conversation_id"] = str(conversation.pk)
+    session[session_keys.CONVERSATION] = str(conversation.pk)
     session.save()
     return conversation, session.session_key, log_in(Client(), hana).session.session_key
 
@@ -336,7 +336,7 @@ def one_process_chat(hana):
     conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
     queue.claim(conversation, hana)
     session = Client().session
-    session["conversation_id"] = str(conversation.pk)
+    session[session_keys.CONVERSATION] = str(conversation.pk)
     session.save()
     return conversation, session.session_key
 

@@ -4,6 +4,7 @@ visitor still gets."""
 
 from django.test import Client
 
+from accounts import session_keys
 from chat import conversations, queue
 from chat.models import Conversation
 from tests.chat.test_views import INTAKE, chat_open  # noqa: F401 (fixture)
@@ -49,7 +50,7 @@ def test_one_browser_hopping_addresses_is_refused_after_the_limit(chat_open, set
     for n in range(6):
         statuses.append(browser.post("/chat/", DANGER, REMOTE_ADDR=address(10 + n)).status_code)
         if statuses[-1] == 302:
-            started = Conversation.objects.get(pk=browser.session["conversation_id"])
+            started = Conversation.objects.get(pk=browser.session[session_keys.CONVERSATION])
             conversations.end_conversation(started, by="visitor")  # leaves the queue again
             browser.get("/chat/")  # the end is shown once; the session lets go
     assert statuses == [302] * 3 + [429] * 3
@@ -70,7 +71,7 @@ def test_the_queue_has_a_ceiling_and_says_so_honestly(chat_open, settings):  # n
     # for them, and comes first.
     urgent = visitor(address(60))
     assert urgent.post("/chat/", DANGER).status_code == 302
-    mine = Conversation.objects.get(pk=urgent.session["conversation_id"])
+    mine = Conversation.objects.get(pk=urgent.session[session_keys.CONVERSATION])
     assert queue.position_of(mine) == 1
     assert visitor(address(61)).post("/chat/", DANGER).status_code == 302
     assert visitor(address(62)).post("/chat/", DANGER).status_code == 503
@@ -97,7 +98,7 @@ def test_a_flood_in_danger_does_not_push_a_genuine_visitor_in_danger_down(
         visitor(ATTACKER).post("/chat/", DANGER)
     genuine = visitor(address(7))
     assert genuine.post("/chat/", DANGER).status_code == 302
-    theirs = Conversation.objects.get(pk=genuine.session["conversation_id"])
+    theirs = Conversation.objects.get(pk=genuine.session[session_keys.CONVERSATION])
 
     # Only the attacker's first chat in the hour counts its "in danger" for the order; the
     # rest wait in arrival order behind the genuine visitor, still marked for the counsellor.
@@ -118,11 +119,11 @@ def test_a_browser_that_started_a_chat_before_does_not_jump_from_a_new_address(
     calm.post("/chat/", INTAKE)
     repeat = visitor(address(2))
     repeat.post("/chat/", INTAKE)
-    first = Conversation.objects.get(pk=repeat.session["conversation_id"])
+    first = Conversation.objects.get(pk=repeat.session[session_keys.CONVERSATION])
     conversations.end_conversation(first, by="visitor")
     repeat.get("/chat/")
     repeat.post("/chat/", DANGER, REMOTE_ADDR=address(3))
-    second = Conversation.objects.get(pk=repeat.session["conversation_id"])
+    second = Conversation.objects.get(pk=repeat.session[session_keys.CONVERSATION])
     assert second.in_danger  # the counsellor still sees what they said
     assert queue.position_of(second) == 2  # behind the calm visitor who came first
 

@@ -5,6 +5,7 @@ import uuid
 
 from django.test import Client
 
+from accounts import session_keys
 from accounts.models import User
 from chat import conversations
 from chat.models import Conversation
@@ -15,7 +16,7 @@ def finished_anonymous_chat(client):
     conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
     conversations.post_message(conversation, "visitor", "wat ik kwijt wilde", uuid.uuid4())
     session = client.session
-    session["conversation_id"] = str(conversation.pk)
+    session[session_keys.CONVERSATION] = str(conversation.pk)
     session.save()
     conversations.end_conversation(conversation, by="counsellor")
     return conversation

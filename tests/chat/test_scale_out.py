@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from accounts import staff
+from accounts import session_keys, staff
 from accounts.models import User
 from chat import conversations, queue
 from tests.conftest import log_in, skip_or_fail
@@ -55,7 +55,7 @@ def test_a_message_sent_to_one_process_reaches_a_socket_on_the_other(two_servers
     queue.claim(conversation, counsellor)
     visitor = Client()
     session = visitor.session
-    session["conversation_id"] = str(conversation.pk)
+    session[session_keys.CONVERSATION] = str(conversation.pk)
     session.save()
     visitor_cookie = session.session_key
     counsellor_cookie = log_in(Client(), counsellor).session.session_key

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 
+from accounts import session_keys
 from chat import consent, conversations, queue
 from chat.models import Conversation, OpeningHours
 from tests.conftest import log_in
@@ -37,7 +38,7 @@ def test_the_intake_refuses_without_consent(client, chat_open):
     assert response.status_code == 200
     assert "Zonder je toestemming kunnen we niet met je chatten." in response.content.decode()
     assert not Conversation.objects.exists()
-    assert "conversation_id" not in client.session
+    assert session_keys.CONVERSATION not in client.session
 
 
 def test_the_intake_shows_the_consent_text_and_asks_for_a_token(client, chat_open):
@@ -55,7 +56,7 @@ def test_the_intake_opens_a_conversation_and_keeps_it_in_the_session(client, cha
     assert conversation.state == Conversation.State.WAITING
     assert conversation.in_danger and conversation.topic == "mijn broer"
     assert conversation.client is None
-    assert client.session["conversation_id"] == str(conversation.pk)
+    assert client.session[session_keys.CONVERSATION] == str(conversation.pk)
 
 
 def test_the_chat_then_shows_on_the_same_url(client, chat_open):
@@ -105,7 +106,7 @@ def test_an_ended_chat_shows_the_closing_page_once(client, chat_open, hana):
     html = client.get("/chat/").content.decode()
     assert "Het gesprek is afgelopen" in html and "0800-2000" in html
     assert "Bewaar dit gesprek in een nieuw account" in html  # anonymous: it may be saved
-    assert "conversation_id" not in client.session
+    assert session_keys.CONVERSATION not in client.session
     assert "csrfmiddlewaretoken" in client.get("/chat/").content.decode()  # a new intake
 
 

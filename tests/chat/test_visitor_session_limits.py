@@ -178,9 +178,3 @@ async def test_an_idle_visitors_socket_closes_when_the_session_expires(
     assert await visitor.receive_nothing(timeout=0.5)  # re-checked, still fine
     clock[0] += 31 * 60
     assert await visitor.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
-
-
-def test_the_held_keys_are_the_ones_chat_uses():
-    from chat import views
-
-    assert set(sessions.HOLDING_KEYS) == {views.SESSION_KEY, guests.SESSION_KEY, saving.SESSION_KEY}

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from accounts import session_keys
 from audit.models import AuditEntry
 from chat import conversations, guests
 from chat.consumers import _resume, _send
@@ -100,7 +101,7 @@ def test_withdrawing_in_the_chat_ends_the_guest_of_an_anonymous_visitor(
     guest = joined_guest(referral, hana)
     visitor = Client()
     session = visitor.session
-    session["conversation_id"] = str(anonymous_chat.pk)
+    session[session_keys.CONVERSATION] = str(anonymous_chat.pk)
     session.save()
     decide = f"/chat/toestemming/besluit/{referral.pk}/"
     assert visitor.post(decide, {"decision": "withdraw"}).json() == {"state": "withdrawn"}

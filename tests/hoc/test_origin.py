@@ -10,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
+from accounts import session_keys
 from chat import conversations
 from hoc.asgi import application
 
@@ -21,7 +22,7 @@ def visitor_key():
     conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
     client = Client()
     session = client.session
-    session["conversation_id"] = str(conversation.pk)
+    session[session_keys.CONVERSATION] = str(conversation.pk)
     session.save()
     return conversation, session.session_key
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from accounts import staff
+from accounts import session_keys, staff
 from accounts.models import User
 from chat import conversations, queue
 from hoc.channel_layer import PubSubChannelLayer
@@ -153,7 +153,7 @@ def test_two_deployments_and_a_stranger_on_one_redis_keep_every_chat_exactly_onc
         queue.claim(conversation, counsellor)
         visitor = Client()
         session = visitor.session
-        session["conversation_id"] = str(conversation.pk)
+        session[session_keys.CONVERSATION] = str(conversation.pk)
         session.save()
         counsellor_key = log_in(Client(), counsellor).session.session_key
         chats[name] = (conversation, session.session_key, counsellor_key)
