@@ -25,6 +25,7 @@ from chat import (
     queue,
     records,
     saving,
+    speakers,
     transfers,
 )
 from chat.forms import (
@@ -37,7 +38,7 @@ from chat.forms import (
     NoteForm,
     TransferForm,
 )
-from chat.models import CannedResponse, Conversation
+from chat.models import CannedResponse, Conversation, Message
 from chat.schedule import chat_status
 
 
@@ -173,11 +174,11 @@ def history_conversation(request, conversation_id):
 def history_download(request, conversation_id):
     """The conversation as a text file, for the client to keep (R-H3)."""
     conversation = conversations.get_conversation_for(request.user, conversation_id)
-    speaker = {"visitor": _("Jij"), "counsellor": _("Hulpverlener"), "system": "HOC"}
+    said_by = speakers.labels(Message.Sender.VISITOR)
     lines = [_("Gesprek van %(day)s") % {"day": date_format(conversation.created_at, "j F Y")}]
     for message in conversation.messages.all():
         when = time_format(timezone.localtime(message.created_at), "H:i")
-        lines += ["", f"{speaker[message.sender]} ({when}):", message.body]
+        lines += ["", f"{said_by[message.sender]} ({when}):", message.body]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="gesprek.txt"'
     return response

@@ -44,12 +44,9 @@ export function startChat(root) {
   const endedBox = root.querySelector("[data-chat-ended]");
   const typingLine = root.querySelector("[data-chat-typing]");
 
-  const SENDERS = {
-    visitor: text.labelVisitor,
-    counsellor: text.labelCounsellor,
-    system: text.labelSystem,
-    guest: text.labelGuest, // a partner's professional in a three-way handover
-  };
+  // Sender -> label as this reader sees it, "Jij" for their own: the server's one table
+  // (chat/speakers.py), which also labels the history, the download and the look.
+  const SENDERS = JSON.parse(text.speakers);
   const ERRORS = {
     too_long: text.errorTooLong,
     invalid: text.errorInvalid,
@@ -84,7 +81,7 @@ export function startChat(root) {
     const item = template.content.firstElementChild.cloneNode(true);
     const own = from === role;
     item.classList.add(own ? "message--own" : `message--${from}`);
-    item.querySelector("[data-from]").textContent = own ? text.labelOwn : SENDERS[from] || "";
+    item.querySelector("[data-from]").textContent = SENDERS[from] || "";
     item.querySelector("[data-body]").textContent = body;
     return item;
   }
