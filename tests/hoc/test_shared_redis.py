@@ -180,7 +180,10 @@ def test_two_deployments_and_a_stranger_on_one_redis_keep_every_chat_exactly_onc
                 await side.ws.send(json.dumps(frame))
                 await asyncio.sleep(PACE_SECONDS)
 
-        await asyncio.sleep(0.5)  # every socket subscribed before the first message
+        for pair in sides.values():  # subscribed at connect; resumed before anyone talks
+            for side in pair:
+                while not any(f["type"] == "resumed" for f in side.frames):
+                    await asyncio.sleep(0.05)
         await asyncio.gather(
             *(
                 talk(side, f"{name}-{i}")
@@ -192,7 +195,23 @@ def test_two_deployments_and_a_stranger_on_one_redis_keep_every_chat_exactly_onc
         # reaches A's queue socket under C's key, and must be dropped there (and A's at C).
         for visitor, _ in sides.values():
             await visitor.ws.send(json.dumps({"type": "end"}))
-        await asyncio.sleep(1.5)
+
+        def everything_arrived():
+            chats_done = all(
+                len(side.messages()) >= 2 * MESSAGES_EACH_WAY
+                for pair in sides.values()
+                for side in pair
+            )
+            ends_heard = all(
+                any(f["type"] == "queue.changed" for f in watcher.frames)
+                for watcher in watchers.values()
+            )
+            return chats_done and ends_heard
+
+        deadline = asyncio.get_running_loop().time() + 30  # a loaded machine is slow
+        while not everything_arrived() and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1)  # room for anything that should not come, to come
         stop.set()
         for side in [s for pair in sides.values() for s in pair] + list(watchers.values()):
             await side.ws.close()
