@@ -17,13 +17,13 @@ import redis
 import websockets
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 
-from accounts import session_keys, staff
+from accounts import staff
 from accounts.models import User
 from chat import conversations, queue
 from hoc.channel_layer import PubSubChannelLayer
-from tests.conftest import log_in, skip_or_fail
+from tests.chat.test_consumer import staff_cookie, visitor_cookie
+from tests.conftest import skip_or_fail
 from tests.e2e.conftest import free_port, start_daphne, stop_daphne
 
 MESSAGES_EACH_WAY = 12
@@ -151,12 +151,7 @@ def test_two_deployments_and_a_stranger_on_one_redis_keep_every_chat_exactly_onc
         )
         conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
         queue.claim(conversation, counsellor)
-        visitor = Client()
-        session = visitor.session
-        session[session_keys.CONVERSATION] = str(conversation.pk)
-        session.save()
-        counsellor_key = log_in(Client(), counsellor).session.session_key
-        chats[name] = (conversation, session.session_key, counsellor_key)
+        chats[name] = (conversation, visitor_cookie(conversation), staff_cookie(counsellor))
 
     async def run():
         stop = asyncio.Event()
