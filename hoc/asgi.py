@@ -13,40 +13,17 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator, WebsocketDenier  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
-from django.http.request import split_domain_port, validate_host  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from hoc.health import HealthEndpoints  # noqa: E402
+from hoc.origins import is_same_origin  # noqa: E402
 
-DEFAULT_PORTS = {"http": "80", "https": "443"}
 
-
-def is_same_origin(origin, host, https):
-    """Whether the Origin header names this site: the scheme the site serves (https under
-    HOC_HTTPS), and exactly the host and port the browser asked for in Host, an allowed host.
-
-    Channels' AllowedHostsOriginValidator compares host names only, so a page on another
-    port of an allowed host (another service there) or on its plain-http address (a network
-    that injects a page) could open a socket with the visitor's cookie. Comparing with Host
-    rather than a configured list keeps every port a development or test server listens on
-    working without listing it.
-    """
+def _decoded_same_origin(origin, host):
     try:
-        origin, host = origin.decode("ascii"), host.decode("ascii")
+        return is_same_origin(origin.decode("ascii"), host.decode("ascii"), settings.HTTPS)
     except UnicodeDecodeError:
         return False
-    scheme = "https" if https else "http"
-    prefix = scheme + "://"
-    if not origin.lower().startswith(prefix):
-        return False
-    origin_domain, origin_port = split_domain_port(origin[len(prefix) :])
-    host_domain, host_port = split_domain_port(host)
-    default = DEFAULT_PORTS[scheme]
-    return (
-        bool(host_domain)
-        and validate_host(host_domain, settings.ALLOWED_HOSTS)
-        and (origin_domain, origin_port or default) == (host_domain, host_port or default)
-    )
 
 
 class SameOriginValidator(OriginValidator):
@@ -61,11 +38,7 @@ class SameOriginValidator(OriginValidator):
         headers = scope.get("headers", [])
         origins = [value for name, value in headers if name == b"origin"]
         hosts = [value for name, value in headers if name == b"host"]
-        if (
-            len(origins) == 1
-            and len(hosts) == 1
-            and is_same_origin(origins[0], hosts[0], settings.HTTPS)
-        ):
+        if len(origins) == 1 and len(hosts) == 1 and _decoded_same_origin(origins[0], hosts[0]):
             return await self.application(scope, receive, send)
         return await WebsocketDenier()(scope, receive, send)
 

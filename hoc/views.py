@@ -1,6 +1,7 @@
 """Public pages, quick exit and error pages."""
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
@@ -17,6 +18,7 @@ from handover.models import Partner
 from hoc import guide, pagecache, signups
 from hoc.forms import InfoSessionSignupForm
 from hoc.models import GuideNode, SelfCheckItem
+from hoc.origins import is_same_origin
 
 # The date the accessibility statement was last reviewed.
 ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 28)
@@ -184,13 +186,12 @@ def robots_txt(request):
 
 def same_origin_post(request):
     """The post comes from a page of this site: its Origin (which browsers send with every
-    post) or, failing that, its Referer names this scheme and host."""
-    expected = f"{request.scheme}://{request.get_host()}"
+    post) or, failing that, its Referer names this site (hoc/origins.py)."""
     origin = request.headers.get("Origin")
     if origin is None:
-        referer = request.headers.get("Referer", "")
-        return referer == expected or referer.startswith(expected + "/")
-    return origin == expected
+        referer = urlsplit(request.headers.get("Referer", ""))
+        origin = f"{referer.scheme}://{referer.netloc}"
+    return is_same_origin(origin, request.get_host(), request.is_secure())
 
 
 def csrf_failure(request, reason=""):
