@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts import labels, passphrases, sessions
 from accounts.models import User
-from hoc import throttling
+from common import throttling
 
 PENDING_KEY = "pending_passphrase_offer"
 # Someone making an account asks once or a few times; more is a script.

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
-from hoc.fields import EncryptedTextField
+from common.fields import EncryptedTextField
 
 
 def to_the_hour(moment):
@@ -41,7 +41,7 @@ class User(AbstractUser):
     passphrase_check = models.CharField(max_length=64, blank=True, default="", editable=False)
     # What counsellors see: drawn at random, never derived from the passphrase (R-A6).
     display_label = models.CharField(_("label"), max_length=60, unique=True, null=True, blank=True)
-    # The integer id stays Django's; the sealed fields bind to this instead (hoc/fields.py).
+    # The integer id stays Django's; the sealed fields bind to this instead (common/fields.py).
     seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Free text the client typed, so sealed like all free text (R-G1). At most 40
     # characters, enforced where it is set (accounts.clients.set_display_name).
@@ -121,7 +121,7 @@ class StaffTOTPDevice(ThrottlingMixin, Device):
     """A staff member's authenticator app, with its secret encrypted at rest (R-G4).
 
     django-otp's own TOTPDevice keeps the key as plain hex; this one seals it with
-    hoc.encryption and otherwise follows RFC 6238 exactly as django-otp does.
+    common.encryption and otherwise follows RFC 6238 exactly as django-otp does.
     """
 
     # django-otp addresses devices by an integer id; the encryption binds to this instead.

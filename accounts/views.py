@@ -76,7 +76,7 @@ def leave_site(request):
     The answer asks the browser to forget this site; its page moves on by itself.
     """
     sessions.end_session(request)
-    response = render(request, "hoc/exit.html")
+    response = render(request, "public/exit.html")
     response["Clear-Site-Data"] = FORGET_SITE
     return response
 

@@ -22,8 +22,8 @@ from redis.exceptions import RedisError
 from accounts import session_keys, sessions, staff
 from chat import conversations, events, guests, queue, socket_limits
 from chat.models import Message
-from hoc import metrics
-from hoc.db_threads import in_db_thread
+from common import metrics
+from common.db_threads import in_db_thread
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def frame_seq(value):
 
 
 class CountedConsumer(AsyncJsonWebsocketConsumer):
-    """Counts itself open for /metrics from accept() until the consumer ends (hoc/metrics.py).
+    """Counts itself open for /metrics from accept() until the consumer ends (common/metrics.py).
 
     Counted down when __call__ returns rather than in disconnect(): Channels skips
     disconnect() after a handler raised, and a refused socket was never counted up.

@@ -237,7 +237,7 @@ def _insert_message(message, sender, author):
 
 def _db_value(model, name, instance_or_value):
     """A value as the ORM would write it; for the body that is the ciphertext sealed to
-    this row's id (hoc/fields.py)."""
+    this row's id (common/fields.py)."""
     field = model._meta.get_field(name)
     value = instance_or_value
     if isinstance(instance_or_value, models.Model):

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts import session_keys
-from hoc.fields import EncryptedTextField
+from common.fields import EncryptedTextField
 
 
 class OpeningHours(models.Model):

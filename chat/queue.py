@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit import entries
 from chat import availability, events, records
 from chat.models import Availability, Conversation
-from hoc import throttling
+from common import throttling
 
 # A first estimate until there is history to learn from: minutes per person ahead.
 MINUTES_PER_PLACE = 5

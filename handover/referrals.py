@@ -27,7 +27,8 @@ from audit import entries
 from audit.entries import Action
 from chat import conversations, events, guests
 from chat.models import Conversation, Message
-from handover.models import FINAL_STATES, Partner, Referral, ReferralInvitation
+from handover.models import FINAL_STATES, Referral, ReferralInvitation
+from partners.models import Partner
 
 State = Referral.State
 Shared = Referral.Shared

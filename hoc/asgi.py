@@ -15,8 +15,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from common.origins import is_same_origin  # noqa: E402
 from hoc.health import HealthEndpoints  # noqa: E402
-from hoc.origins import is_same_origin  # noqa: E402
 
 
 def _decoded_same_origin(origin, host):

@@ -25,7 +25,7 @@ _UNREADABLE = object()
 class PubSubChannelLayer(RedisPubSubChannelLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.dropped = 0  # since the process started; hoc/metrics.py may read it
+        self.dropped = 0  # since the process started; common/metrics.py may read it
         self._unlogged = 0
         self._logged_at = float("-inf")
 

@@ -3,7 +3,7 @@ from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, override
 
-from handover.models import Partner
+from partners.models import Partner
 
 
 def switch_url(path, code):

@@ -23,10 +23,10 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from chat.models import Conversation
-from hoc import metrics
+from common import metrics
 
 TIMEOUT_SECONDS = 2
-# Threads of their own: a hung database then holds none of the chat's (hoc/db_threads.py).
+# Threads of their own: a hung database then holds none of the chat's (common/db_threads.py).
 _executor = ThreadPoolExecutor(2, thread_name_prefix="hoc-health")
 _migrated = False
 

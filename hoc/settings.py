@@ -255,11 +255,14 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "django_otp",
+    "common",
     "accounts",
     "audit",
+    "partners",
     "chat",
     "handover",
     "oversight",
+    "public",
     "hoc",
 ]
 
@@ -331,7 +334,7 @@ else:
     os.close(os.open(DATABASES["default"]["NAME"], os.O_WRONLY | os.O_CREAT, 0o600))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Threads that run the chat sockets' database work (hoc/db_threads.py); keep it below
+# Threads that run the chat sockets' database work (common/db_threads.py); keep it below
 # HOC_DB_POOL_SIZE so HTTP requests still find a connection.
 DB_THREADS = envint("HOC_DB_THREADS", 8)
 
@@ -452,7 +455,7 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 # The CSRF token lives in the session, so there is no second cookie (R-B2).
 CSRF_USE_SESSIONS = True
 CSRF_COOKIE_SECURE = HTTPS
-CSRF_FAILURE_VIEW = "hoc.views.csrf_failure"
+CSRF_FAILURE_VIEW = "public.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- HTTP security headers (security brief B4) ------------------------------------------

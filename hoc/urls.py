@@ -6,7 +6,7 @@ from accounts.admin_site import StaffAdminSite
 from accounts.urls import client_urlpatterns, staff_urlpatterns
 from chat.urls import counsel_urlpatterns
 from handover import urls as handover_urls
-from hoc import views
+from public import views
 
 # The admin sits behind the staff log-in with TOTP (django-otp's documented way to swap it).
 admin.site.__class__ = StaffAdminSite
@@ -41,5 +41,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler400 = "hoc.views.bad_request"
-handler500 = "hoc.views.server_error"
+handler400 = "public.views.bad_request"
+handler500 = "public.views.server_error"

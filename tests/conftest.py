@@ -69,17 +69,27 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    # A request or a test that activated English must not leave it active for the next
+    # test, which would then read English where Dutch is the rule.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def close_socket_thread_connections():
     """Hand the socket threads' database connections back to the pool after every test.
 
     The sockets' database work runs on a pool of threads that outlive the test
-    (hoc/db_threads.py); a connection one of them still holds at the end of a test counts
+    (common/db_threads.py); a connection one of them still holds at the end of a test counts
     against the test process's connection pool, and after enough socket tests a later one
     waited 30 s for a connection and failed. One job per thread, held at a barrier so that
     each thread runs exactly one, closes them all.
     """
     yield
-    from hoc import db_threads
+    from common import db_threads
 
     pool = db_threads._executor
     if pool is None:

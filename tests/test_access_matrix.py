@@ -260,7 +260,8 @@ def world(db):
 
 def draft_referral(conversation, counsellor):
     from handover import referrals
-    from handover.models import Partner, Referral
+    from handover.models import Referral
+    from partners.models import Partner
 
     partner, _ = Partner.objects.get_or_create(
         slug="matrix-partner",
@@ -298,7 +299,7 @@ def approved_referral(conversation, counsellor, client, supervisor):
 
 
 def guide_node_pk():
-    from hoc.models import GuideNode
+    from public.models import GuideNode
 
     return GuideNode.objects.values_list("pk", flat=True).first() or 1
 

@@ -10,7 +10,7 @@ def give_each_user_a_seal_id(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """A UUID per user for the display name's encryption to bind to (hoc/fields.py).
+    """A UUID per user for the display name's encryption to bind to (common/fields.py).
 
     Added empty and filled row by row: a unique field with a default would give every
     existing row the same value. Made unique in the next migration, in its own transaction.

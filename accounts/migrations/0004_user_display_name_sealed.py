@@ -2,8 +2,8 @@ import uuid
 
 from django.db import migrations, models
 
-import hoc.fields
-from hoc import encryption
+import common.fields
+from common import encryption
 
 
 def _name_field(User):
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="user",
             name="display_name",
-            field=hoc.fields.EncryptedTextField(
+            field=common.fields.EncryptedTextField(
                 blank=True, default="", row_id_field="seal_id", verbose_name="zelfgekozen naam"
             ),
         ),

@@ -3,7 +3,7 @@ from django.db import migrations
 # Key rotation must re-seal the supervisors' reasons, or the old key could never leave the
 # ring (docs/operations.md). The trigger still refuses every change but one: the reason
 # moving from one key to another with every other column as it was. On PostgreSQL only in
-# a transaction that set hoc.rekey for itself (hoc.key_ring.rekeying, SET LOCAL), which the
+# a transaction that set hoc.rekey for itself (common.key_ring.rekeying, SET LOCAL), which the
 # application never does outside rotate_keys. The model and its queryset keep refusing
 # every change, so ordinary code cannot get here (audit/models.py).
 #

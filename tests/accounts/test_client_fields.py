@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from hoc import encryption
+from common import encryption
 from tests.accounts.conftest import create_account
 
 BEFORE = ("accounts", "0002_user_confirmed_at_user_display_label_and_more")

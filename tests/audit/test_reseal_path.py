@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 
 from audit import entries
 from audit.models import AuditEntry
-from hoc import encryption, key_ring
+from common import encryption, key_ring
 from tests.conftest import skip_or_fail
 
 REASON = AuditEntry._meta.get_field("reason")

@@ -8,7 +8,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from chat import events
-from hoc.db_threads import in_db_thread
+from common.db_threads import in_db_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

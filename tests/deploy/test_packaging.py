@@ -43,8 +43,18 @@ def missing_from_image(root, needed):
     return sorted(set(needed) - carried)
 
 
-def test_the_checkout_has_all_six_apps():
-    assert set(local_apps()) == {"accounts", "audit", "chat", "handover", "oversight", "hoc"}
+def test_the_checkout_has_the_project_and_all_its_apps():
+    assert set(local_apps()) == {
+        "common",
+        "accounts",
+        "audit",
+        "partners",
+        "chat",
+        "handover",
+        "oversight",
+        "public",
+        "hoc",
+    }
 
 
 def test_the_image_carries_every_app_and_every_file_the_site_reads():

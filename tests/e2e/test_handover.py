@@ -186,7 +186,8 @@ def anonymous_referral_in_chat():
     from chat import conversations
     from chat.models import Conversation, Message
     from handover import referrals
-    from handover.models import Partner, Referral
+    from handover.models import Referral
+    from partners.models import Partner
 
     conversation = Conversation.objects.get()
     hana = User.objects.get(username="hulpverlener")

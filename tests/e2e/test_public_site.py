@@ -5,9 +5,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from hoc.guide import load_guide, paths_to_ends
+from public.guide import load_guide, paths_to_ends
 from tests.e2e.conftest import orm
-from tests.hoc.test_public_pages import PAGES
+from tests.public.test_public_pages import PAGES
 
 pytestmark = [
     pytest.mark.browser,

@@ -6,7 +6,8 @@ import pytest
 
 from chat.models import Conversation
 from handover import referrals
-from handover.models import Partner, Referral
+from handover.models import Referral
+from partners.models import Partner
 
 
 def active_conversation(counsellor, client=None):

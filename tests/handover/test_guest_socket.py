@@ -9,7 +9,8 @@ from django.test import Client
 
 from chat import guests
 from handover import referrals
-from handover.models import Partner, Referral
+from handover.models import Referral
+from partners.models import Partner
 from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
 from tests.handover.conftest import active_conversation, consented_draft, in_state
 

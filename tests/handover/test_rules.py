@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import User
 from chat.models import Conversation
 from handover import referrals
-from handover.models import Partner, Referral
+from handover.models import Referral
+from partners.models import Partner
 from tests.handover.conftest import (
     Session,
     active_conversation,

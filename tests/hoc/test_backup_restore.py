@@ -20,7 +20,8 @@ from django.db import connection
 from accounts.models import StaffTOTPDevice
 from chat import availability, conversations, notes, queue
 from chat.models import Availability
-from hoc import encryption, signups
+from common import encryption
+from public import signups
 from tests.conftest import skip_or_fail
 from tests.e2e.conftest import database_url
 
@@ -32,11 +33,11 @@ TOPIC = "mijn zus"
 NOTE = "Zus mogelijk onder druk van de groep"
 
 # Reads the restored conversation back through the ORM, as the application would. A wrong
-# key must surface as hoc.encryption.DecryptionError and nothing else: exit code 3.
+# key must surface as common.encryption.DecryptionError and nothing else: exit code 3.
 READ = """
 import json
 from chat.models import Conversation
-from hoc.encryption import DecryptionError
+from common.encryption import DecryptionError
 conversation = Conversation.objects.get(pk="{pk}")
 try:
     print(json.dumps({{

@@ -1,6 +1,6 @@
 """Random POST bodies against every form: never a server error.
 
-Each target is a page with a form (chat/forms.py, accounts/forms.py, hoc/forms.py,
+Each target is a page with a form (chat/forms.py, accounts/forms.py, public/forms.py,
 handover/forms.py, oversight/forms.py), posted as the person who would fill it in. The
 bodies are Hypothesis's: the form's own field names and some strangers, with random text,
 dates, numbers, NUL characters, huge and repeated values, in form-encoded, multipart or
@@ -38,8 +38,8 @@ from chat.forms import (
 )
 from chat.models import OpeningHours
 from handover.forms import ContactForm, MeldcodeForm, ReferralForm
-from hoc.forms import InfoSessionSignupForm
 from oversight.forms import BlockReviewForm, LookForm
+from public.forms import InfoSessionSignupForm
 from tests.conftest import log_in
 
 FUZZ = hypothesis_settings(
@@ -233,7 +233,8 @@ def test_the_supervisors_forms_never_answer_500(people):
 
 def test_the_consent_card_never_answers_500(people):
     from handover import referrals
-    from handover.models import Partner, Referral
+    from handover.models import Referral
+    from partners.models import Partner
 
     partner = Partner.objects.create(
         slug="fuzz-partner",

@@ -18,7 +18,8 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from chat import conversations, queue
 from chat.consumers import ConversationConsumer
-from hoc import health, metrics
+from common import metrics
+from hoc import health
 from hoc.asgi import application
 from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
 from tests.e2e.conftest import free_port, start_daphne, stop_daphne

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from handover.models import Partner, Referral
+from handover.models import Referral
 from oversight import statistics
+from partners.models import Partner
 from tests.conftest import log_in
 from tests.oversight.seed import local
 
