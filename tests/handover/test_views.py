@@ -134,6 +134,7 @@ def test_the_client_reads_and_answers_cards_only_in_their_own_chat(
     cards = client.get(f"/chat/toestemming/{chat.pk}/").json()["cards"]
     assert [card["id"] for card in cards] == [str(referral.pk)]
     assert cards[0]["state"] == "consent_asked"
+    assert cards[0]["steps"] == ["accept", "decline"]
     assert Client().get(f"/chat/toestemming/{chat.pk}/").status_code == 403
     assert staff(hana).get(f"/chat/toestemming/{chat.pk}/").status_code == 403
     decide = f"/chat/toestemming/besluit/{referral.pk}/"
@@ -141,10 +142,10 @@ def test_the_client_reads_and_answers_cards_only_in_their_own_chat(
     missing = client.post(decide, {"decision": "accept", "digest": cards[0]["digest"]})
     assert missing.status_code == 409 and missing.json() == {"error": "contact_missing"}
     stale = client.post(decide, {"decision": "accept", "digest": "x", "contact": "06-1"})
-    assert stale.json() == {"error": "changed"}
+    assert stale.json() == {"error": "card_changed"}
     given = {"decision": "accept", "digest": cards[0]["digest"], "contact": "06-1"}
-    assert client.post(decide, given).json() == {"state": "in_review"}
-    assert client.post(decide, {"decision": "withdraw"}).json() == {"state": "withdrawn"}
+    assert client.post(decide, given).json() == {"state": "in_review", "steps": ["withdraw"]}
+    assert client.post(decide, {"decision": "withdraw"}).json() == {"state": "withdrawn", "steps": []}
 
 
 def test_the_account_shows_the_status_and_allows_withdrawal(chat, hana, robin, veilig_thuis):
