@@ -215,6 +215,7 @@ def _printable(referral):
 
 # --- The client ------------------------------------------------------------------------------
 
+
 @require_safe
 def consent_cards(request, conversation_id):
     """The consent cards of the visitor's conversation, as JSON for the chat page."""

@@ -104,7 +104,10 @@ def test_withdrawing_in_the_chat_ends_the_guest_of_an_anonymous_visitor(
     session[session_keys.CONVERSATION] = str(anonymous_chat.pk)
     session.save()
     decide = f"/chat/toestemming/besluit/{referral.pk}/"
-    assert visitor.post(decide, {"decision": "withdraw"}).json() == {"state": "withdrawn", "steps": []}
+    assert visitor.post(decide, {"decision": "withdraw"}).json() == {
+        "state": "withdrawn",
+        "steps": [],
+    }
     assert_guest_is_out(anonymous_chat, guest)
 
 
