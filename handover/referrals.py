@@ -1,8 +1,10 @@
 """Referrals: the warm handover, one verb per step (docs/handover.md).
 
-Every verb checks again who may take the step and whether the referral's state allows it
-(under a row lock, so two clicks or two people never both move it), writes the audit log
-in the same transaction, and tells the client's chat only after commit.
+The states and steps are one table (handover/models.py TRANSITIONS); who may take which
+step now is `allowed_steps`, which pages and the consent card only read. Every verb
+refuses through the same check (under a row lock, so two clicks or two people never both
+move it), writes the audit log in the same transaction, and tells the client's chat only
+after commit.
 
 With consent:    draft → consent_asked → (declined | in_review) → approved → sent
                  → acknowledged → closed; returned → draft or in_review again.
@@ -191,13 +193,6 @@ WHO = {
     "cancel": DRAFTER_OR_REVIEWER,
     "print": DRAFTER_OR_REVIEWER,
 }
-# What a step refused for the state says, where the general sentence would not help.
-WRONG_STATE = {
-    "edit": noop("Alleen een concept kun je wijzigen."),
-    "invite": noop(
-        "Een professional uitnodigen kan alleen met toestemming voor een gesprek in de chat."
-    ),
-}
 
 
 class _Actor:
@@ -206,6 +201,7 @@ class _Actor:
     def __init__(self, referral, user, session):
         self.is_drafter = user.is_authenticated and referral.drafted_by_id == user.pk
         self.is_reviewer = _is_reviewer(user)
+        # Asked only for the client's steps: for a visitor's session it reads the database.
         self._client = lambda: (
             not referral.without_consent and is_client_of(referral, user, session)
         )
@@ -240,8 +236,10 @@ def _refusal(referral, step, actor):
         return NotAllowed()
     sources = TRANSITIONS[step][0] if step in TRANSITIONS else IN_PLACE[step]
     if referral.state not in sources:
-        if step in WRONG_STATE:
-            return WrongState(_(WRONG_STATE[step]))
+        if step == "edit":
+            return WrongState(_("Alleen een concept kun je wijzigen."))
+        if step == "invite":
+            return _no_invitation()
         return WrongState(
             _("Dat kan niet meer: de verwijzing is nu %(state)s.")
             % {"state": referral.get_state_display()}
@@ -265,8 +263,14 @@ def _refusal(referral, step, actor):
             or referral.contact_route != Route.IN_CHAT
             or not referral.conversation.is_open
         ):
-            return WrongState(_(WRONG_STATE["invite"]))
+            return _no_invitation()
     return None
+
+
+def _no_invitation():
+    return WrongState(
+        _("Een professional uitnodigen kan alleen met toestemming voor een gesprek in de chat.")
+    )
 
 
 def allowed_steps(referral, user, session=None):
