@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from handover import referrals
 from handover.models import Referral
 
 
@@ -9,8 +10,11 @@ def client_referrals(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_client:
         return {}
-    return {
-        "client_referrals": SimpleLazyObject(
-            lambda: list(Referral.objects.of_client(user).select_related("partner"))
-        )
-    }
+    return {"client_referrals": SimpleLazyObject(lambda: _with_steps(user))}
+
+
+def _with_steps(user):
+    shown = list(Referral.objects.of_client(user).select_related("partner", "conversation"))
+    for referral in shown:
+        referral.steps = referrals.allowed_steps(referral, user)
+    return shown

@@ -22,11 +22,15 @@ class ReferralQuerySet(models.QuerySet):
     def of_client(self, client):
         """What a client sees in their account: everything once consent was asked."""
         return self.filter(client=client, without_consent=False).exclude(
-            state__in=[Referral.State.DRAFT, Referral.State.CANCELLED]
+            state__in=HIDDEN_FROM_CLIENT
         )
 
-    def asking_consent_in(self, conversation):
-        return self.filter(conversation=conversation, state=Referral.State.CONSENT_ASKED)
+    def cards_in(self, conversation):
+        """The consent cards of a conversation's chat: the referrals its client can still
+        answer or take their yes back from (handover.referrals.allowed_steps)."""
+        return self.filter(
+            conversation=conversation, without_consent=False, state__in=CARD_STATES
+        ).order_by("created_at")
 
 
 class Referral(models.Model):
@@ -154,6 +158,10 @@ class Referral(models.Model):
     def is_finished(self):
         return self.state in FINAL_STATES
 
+    @property
+    def is_shown_to_client(self):
+        return not self.without_consent and self.state not in HIDDEN_FROM_CLIENT
+
     def shared_labels(self):
         return [str(self.Shared(code).label) for code in self.shared if code in self.Shared]
 
@@ -172,11 +180,46 @@ class ReferralInvitation(models.Model):
         return f"{self.referral_id} {self.invitation_id}"
 
 
-FINAL_STATES = frozenset(
-    {
-        Referral.State.DECLINED,
-        Referral.State.CLOSED,
-        Referral.State.WITHDRAWN,
-        Referral.State.CANCELLED,
-    }
-)
+# --- The referral's states and the steps between them ---------------------------------------
+#
+# The one table of states and steps. Who may take a step, and the verbs that take it, are
+# handover/referrals.py (`allowed_steps`); pages, the consent card and querysets only read
+# these names. Here rather than there because the querysets above need them too.
+
+State = Referral.State
+
+# A yes the client can still take back: the card keeps its "Toch niet" button.
+OPEN_STATES = frozenset({State.IN_REVIEW, State.RETURNED, State.APPROVED})
+# Nothing has left yet: staff can still stop the referral.
+UNSENT_STATES = frozenset({State.DRAFT, State.CONSENT_ASKED}) | OPEN_STATES
+# The client said yes and has not taken it back: a partner's professional may take part
+# in the chat on this consent (handover.referrals.invite_partner, _end_guests).
+CONSENTED_STATES = frozenset({State.IN_REVIEW, State.APPROVED, State.SENT, State.ACKNOWLEDGED})
+# Approved by a second person: the partner may receive the printout.
+PRINTABLE_STATES = frozenset({State.APPROVED, State.SENT, State.ACKNOWLEDGED, State.CLOSED})
+# Not yet asked, or stopped before the client answered anything worth keeping in view.
+HIDDEN_FROM_CLIENT = frozenset({State.DRAFT, State.CANCELLED})
+
+# step: (the states it leads from, the state it leads to)
+TRANSITIONS = {
+    "ask_consent": (frozenset({State.DRAFT}), State.CONSENT_ASKED),
+    "accept": (frozenset({State.CONSENT_ASKED}), State.IN_REVIEW),
+    "decline": (frozenset({State.CONSENT_ASKED}), State.DECLINED),
+    "submit": (frozenset({State.DRAFT}), State.IN_REVIEW),
+    "approve": (frozenset({State.IN_REVIEW}), State.APPROVED),
+    "return": (frozenset({State.IN_REVIEW}), State.RETURNED),
+    "revise": (frozenset({State.RETURNED}), State.DRAFT),
+    "resubmit": (frozenset({State.RETURNED}), State.IN_REVIEW),
+    "mark_sent": (frozenset({State.APPROVED}), State.SENT),
+    "acknowledge": (frozenset({State.SENT}), State.ACKNOWLEDGED),
+    "close": (frozenset({State.SENT, State.ACKNOWLEDGED}), State.CLOSED),
+    "withdraw": (OPEN_STATES, State.WITHDRAWN),
+    "cancel": (UNSENT_STATES, State.CANCELLED),
+}
+
+# No step leads on from these; the retention period counts from reaching one.
+FINAL_STATES = frozenset(State) - {
+    state for sources, _ in TRANSITIONS.values() for state in sources
+}
+# A consent card stays in the chat while its client can still answer it or take the yes back.
+CARD_STATES = TRANSITIONS["accept"][0] | TRANSITIONS["withdraw"][0]

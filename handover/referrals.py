@@ -1,8 +1,10 @@
 """Referrals: the warm handover, one verb per step (docs/handover.md).
 
-Every verb checks again who may take the step and whether the referral's state allows it
-(under a row lock, so two clicks or two people never both move it), writes the audit log
-in the same transaction, and tells the client's chat only after commit.
+The states and steps are one table (handover/models.py TRANSITIONS); who may take which
+step now is `allowed_steps`, which pages and the consent card only read. Every verb
+refuses through the same check (under a row lock, so two clicks or two people never both
+move it), writes the audit log in the same transaction, and tells the client's chat only
+after commit.
 
 With consent:    draft → consent_asked → (declined | in_review) → approved → sent
                  → acknowledged → closed; returned → draft or in_review again.
@@ -11,23 +13,32 @@ Without consent: draft → in_review (with a written justification along the mel
 """
 
 import datetime
+import functools
 import hashlib
 import json
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as noop
 
 from audit import entries
 from audit.entries import Action
 from chat import conversations, events, guests
 from chat.models import Conversation, Message
-from handover.models import FINAL_STATES, Referral, ReferralInvitation
+from common.refusals import NotAllowed, Refused
+from handover.models import (
+    CONSENTED_STATES,
+    FINAL_STATES,
+    PRINTABLE_STATES,
+    TRANSITIONS,
+    Referral,
+    ReferralInvitation,
+)
 from partners.models import Partner
 
 State = Referral.State
@@ -47,65 +58,81 @@ MELDCODE_STEPS = [
     ("decision", "5. Besluit: waarom zonder toestemming, en wat deel je precies?"),
 ]
 
-# Which step leads from which states (docs/handover.md has the same table).
-TRANSITIONS = {
-    "ask_consent": ({State.DRAFT}, State.CONSENT_ASKED),
-    "accept": ({State.CONSENT_ASKED}, State.IN_REVIEW),
-    "decline": ({State.CONSENT_ASKED}, State.DECLINED),
-    "submit": ({State.DRAFT}, State.IN_REVIEW),
-    "approve": ({State.IN_REVIEW}, State.APPROVED),
-    "return": ({State.IN_REVIEW}, State.RETURNED),
-    "revise": ({State.RETURNED}, State.DRAFT),
-    "resubmit": ({State.RETURNED}, State.IN_REVIEW),
-    "mark_sent": ({State.APPROVED}, State.SENT),
-    "acknowledge": ({State.SENT}, State.ACKNOWLEDGED),
-    "close": ({State.SENT, State.ACKNOWLEDGED}, State.CLOSED),
-    "withdraw": ({State.IN_REVIEW, State.RETURNED, State.APPROVED}, State.WITHDRAWN),
-    "cancel": (
-        {State.DRAFT, State.CONSENT_ASKED, State.IN_REVIEW, State.RETURNED, State.APPROVED},
-        State.CANCELLED,
-    ),
+# The states and the steps between them are one table, handover/models.py TRANSITIONS
+# (docs/handover.md); who may take which step now is allowed_steps below.
+
+# Steps that leave the state as it is: change the draft, invite a partner's professional
+# into the chat, print the referral for the partner. With TRANSITIONS, every step a page
+# can offer.
+IN_PLACE = {
+    "edit": frozenset({State.DRAFT}),
+    "invite": CONSENTED_STATES,
+    "print": PRINTABLE_STATES,
 }
-# Once consent is given, the partner's professional may be invited into the live chat,
-# and takes part only while the referral stays in these states (_end_guests).
-CONSENTED = {State.IN_REVIEW, State.APPROVED, State.SENT, State.ACKNOWLEDGED}
+STEPS = frozenset(TRANSITIONS) | frozenset(IN_PLACE)
 
 
-class ReferralError(Exception):
-    """A step that the rules refuse; the message says why, for staff."""
+class ReferralError(Refused):
+    """A step that the rules refuse; the message says why, for staff. A view shows it
+    where the step was offered; the consent card reads `code`."""
+
+    code = "refused"
+    default_message = gettext_lazy("Dat kan nu niet.")
 
 
 class WrongState(ReferralError):
-    """This step is not possible in the referral's current state."""
+    """This step is not possible in the referral's current state (or its chat's)."""
+
+    code = "wrong_state"
 
 
 class IdentifyingDataForAnonymous(ReferralError):
     """An anonymous visitor cannot be referred with data that identifies them."""
+
+    code = "anonymous"
 
 
 class JustificationMissing(ReferralError):
     """The meldcode path needs every step answered, the kind of unsafety, and whether the
     client was told (and why not)."""
 
+    code = "justification_missing"
+
 
 class FourEyes(ReferralError):
     """The person who drafted a referral can never also review it."""
+
+    code = "four_eyes"
 
 
 class CommentsRequired(ReferralError):
     """Returning a referral needs a comment saying what to change."""
 
+    code = "comments_required"
+
 
 class CardChanged(ReferralError):
     """The client answered a consent card that is no longer the current one."""
+
+    code = "card_changed"
 
 
 class ContactDetailsMissing(ReferralError):
     """The partner is to call or write, but the client gave no way to reach them."""
 
+    code = "contact_missing"
+
 
 class InvalidDraft(ReferralError):
     """The draft contradicts itself (a contact route without contact details to share)."""
+
+    code = "invalid_draft"
+
+
+class MethodMissing(ReferralError):
+    """Marking a referral sent needs how it went (Referral.SendMethod)."""
+
+    code = "method_missing"
 
 
 # --- Who may ---------------------------------------------------------------------------------
@@ -115,22 +142,12 @@ def _is_reviewer(user):
     return user.is_authenticated and user.is_supervisor
 
 
-def _require_drafter(referral, user):
-    if not user.is_authenticated or referral.drafted_by_id != user.pk:
-        raise PermissionDenied
-
-
-def _require_drafter_or_reviewer(referral, user):
-    if not (_is_reviewer(user) or (user.is_authenticated and referral.drafted_by_id == user.pk)):
-        raise PermissionDenied
-
-
 def _require_holder(conversation, user):
     """Counsellors draft only for conversations they hold (or held, when it ended)."""
     if not user.is_authenticated or not user.is_staff_member:
-        raise PermissionDenied
+        raise NotAllowed
     if conversation is None or conversation.counsellor_id != user.pk:
-        raise PermissionDenied
+        raise NotAllowed
 
 
 def conversation_to_draft_for(user, conversation_id):
@@ -140,7 +157,7 @@ def conversation_to_draft_for(user, conversation_id):
     try:
         conversation = Conversation.objects.get(pk=conversation_id)
     except (Conversation.DoesNotExist, ValueError, TypeError):
-        raise PermissionDenied from None
+        raise NotAllowed from None
     _require_holder(conversation, user)
     return conversation
 
@@ -156,51 +173,163 @@ def is_client_of(referral, user, session):
     return role == Message.Sender.VISITOR
 
 
-def _require_client(referral, user, session):
-    if referral.without_consent or not is_client_of(referral, user, session):
-        raise PermissionDenied
+# Who takes each step. The client's steps exist only on the path with consent.
+DRAFTER, CLIENT, REVIEWER, DRAFTER_OR_REVIEWER = "drafter", "client", "reviewer", "handler"
+WHO = {
+    "edit": DRAFTER,
+    "ask_consent": DRAFTER,
+    "submit": DRAFTER,
+    "revise": DRAFTER,
+    "resubmit": DRAFTER,
+    "invite": DRAFTER,
+    "accept": CLIENT,
+    "decline": CLIENT,
+    "withdraw": CLIENT,
+    "approve": REVIEWER,
+    "return": REVIEWER,
+    "mark_sent": DRAFTER_OR_REVIEWER,
+    "acknowledge": DRAFTER_OR_REVIEWER,
+    "close": DRAFTER_OR_REVIEWER,
+    "cancel": DRAFTER_OR_REVIEWER,
+    "print": DRAFTER_OR_REVIEWER,
+}
+
+
+class _Actor:
+    """What the rules ask about the person, worked out once for all steps."""
+
+    def __init__(self, referral, user, session):
+        self.is_drafter = user.is_authenticated and referral.drafted_by_id == user.pk
+        self.is_reviewer = _is_reviewer(user)
+        # Asked only for the client's steps: for a visitor's session it reads the database.
+        self._client = lambda: (
+            not referral.without_consent and is_client_of(referral, user, session)
+        )
+        conversation = referral.conversation
+        self.holds_chat = (
+            user.is_authenticated
+            and user.is_staff_member
+            and conversation is not None
+            and conversation.counsellor_id == user.pk
+        )
+
+    @functools.cached_property
+    def is_client(self):
+        return self._client()
+
+    def may(self, who):
+        if who == DRAFTER:
+            return self.is_drafter
+        if who == REVIEWER:
+            return self.is_reviewer
+        if who == DRAFTER_OR_REVIEWER:
+            return self.is_drafter or self.is_reviewer
+        return self.is_client
+
+
+def _refusal(referral, step, actor):
+    """Why this actor may not take `step` on `referral` now (the Refused to raise), or
+    None if they may. allowed_steps and every verb ask this one function, so what a page
+    offers and what a verb accepts cannot drift apart. What the step's input must be (a
+    comment, the card's digest, a complete justification) each verb checks after it."""
+    if not actor.may(WHO[step]):
+        return NotAllowed()
+    sources = TRANSITIONS[step][0] if step in TRANSITIONS else IN_PLACE[step]
+    if referral.state not in sources:
+        if step == "edit":
+            return WrongState(_("Alleen een concept kun je wijzigen."))
+        if step == "invite":
+            return _no_invitation()
+        return WrongState(
+            _("Dat kan niet meer: de verwijzing is nu %(state)s.")
+            % {"state": referral.get_state_display()}
+        )
+    if WHO[step] == REVIEWER and actor.is_drafter:
+        return FourEyes(_("Je kunt je eigen verwijzing niet beoordelen."))
+    if step == "ask_consent":
+        if referral.without_consent:
+            return WrongState(_("Zonder toestemming: bied de verwijzing ter beoordeling aan."))
+        if not actor.holds_chat:
+            return NotAllowed()
+        if not referral.conversation.is_open:
+            return WrongState(_("Het gesprek is afgelopen: toestemming vraag je in de chat."))
+    if step == "submit" and not referral.without_consent:
+        return WrongState(_("Vraag eerst toestemming aan de cliënt."))
+    if step == "invite":
+        if not actor.holds_chat:
+            return NotAllowed()
+        if (
+            referral.without_consent
+            or referral.contact_route != Route.IN_CHAT
+            or not referral.conversation.is_open
+        ):
+            return _no_invitation()
+    return None
+
+
+def _no_invitation():
+    return WrongState(
+        _("Een professional uitnodigen kan alleen met toestemming voor een gesprek in de chat.")
+    )
+
+
+def allowed_steps(referral, user, session=None):
+    """The steps `user` may take on `referral` now: the one answer that pages, the consent
+    card's JSON and the verbs all read (a frozenset of names from STEPS; a template asks
+    `{% if "approve" in steps %}`). `session` is the browser session of an anonymous
+    visitor, whose steps are the client's."""
+    actor = _Actor(referral, user, session)
+    return frozenset(step for step in STEPS if _refusal(referral, step, actor) is None)
+
+
+def check_step(referral, step, user, session=None):
+    """Raise why `user` may not take `step` now (NotAllowed, WrongState, FourEyes)."""
+    refusal = _refusal(referral, step, _Actor(referral, user, session))
+    if refusal is not None:
+        raise refusal
 
 
 def get_for_staff(user, referral_id):
-    """The referral if this staff member may see it; PermissionDenied otherwise."""
+    """The referral if this staff member may see it; NotAllowed otherwise."""
     try:
         return Referral.objects.select_related("partner", "conversation").get(
             pk=referral_id, **({} if _is_reviewer(user) else {"drafted_by": user})
         )
     except (Referral.DoesNotExist, ValueError, TypeError):
-        raise PermissionDenied from None
+        raise NotAllowed from None
 
 
 def get_for_client(user, session, referral_id):
     try:
         referral = Referral.objects.select_related("partner", "conversation").get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError, TypeError):
-        raise PermissionDenied from None
-    _require_client(referral, user, session)
+        raise NotAllowed from None
+    if referral.without_consent or not is_client_of(referral, user, session):
+        raise NotAllowed
     return referral
 
 
 # --- Moving between states ---------------------------------------------------------------
 
 
-def _locked(referral, verb):
-    """The referral's row, locked for this transaction, if `verb` may leave its state."""
+def _take(referral, step, user, session=None):
+    """The referral's row, locked for this transaction, once `user` may take `step` from
+    the state it is in now: two clicks or two people never both move it."""
     locked = Referral.objects.select_related("partner", "conversation").select_for_update(
         of=("self",)
     )
     locked = locked.get(pk=referral.pk)
-    sources, _target = TRANSITIONS[verb]
-    if locked.state not in sources:
-        raise WrongState(
-            _("Dat kan niet meer: de verwijzing is nu %(state)s.")
-            % {"state": locked.get_state_display()}
-        )
+    check_step(locked, step, user, session)
     return locked
 
 
 def _move(locked, verb, actor, action, detail=""):
-    _sources, target = TRANSITIONS[verb]
-    if locked.state in CONSENTED and target not in CONSENTED:
+    """Move a locked referral along TRANSITIONS[verb], with its audit entry; the one place
+    a referral's state changes."""
+    sources, target = TRANSITIONS[verb]
+    if locked.state not in sources:
+        raise WrongState
+    if locked.state in CONSENTED_STATES and target not in CONSENTED_STATES:
         _end_guests(locked, actor)
     locked.state = target
     if target in FINAL_STATES:
@@ -323,11 +452,8 @@ EDITABLE = [
 
 def edit(referral, counsellor, **changes):
     """Change a draft; only its author, only while it is a draft."""
-    _require_drafter(referral, counsellor)
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        if locked.state != State.DRAFT:
-            raise WrongState(_("Alleen een concept kun je wijzigen."))
+        locked = _take(referral, "edit", counsellor)
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise TypeError(f"cannot edit {sorted(unknown)}")
@@ -419,15 +545,8 @@ def digest(snapshot):
 
 def ask_consent(referral, counsellor):
     """Show the consent card in the client's chat. The text is frozen as it is shown."""
-    _require_drafter(referral, counsellor)
     with transaction.atomic():
-        locked = _locked(referral, "ask_consent")
-        if locked.without_consent:
-            raise WrongState(_("Zonder toestemming: bied de verwijzing ter beoordeling aan."))
-        conversation = locked.conversation
-        _require_holder(conversation, counsellor)
-        if not conversation.is_open:
-            raise WrongState(_("Het gesprek is afgelopen: toestemming vraag je in de chat."))
+        locked = _take(referral, "ask_consent", counsellor)
         locked.consent_snapshot = _card(locked)
         locked.consent_at = None
         return _move(locked, "ask_consent", counsellor, Action.REFERRAL_CONSENT_ASKED)
@@ -441,9 +560,8 @@ def _contact_json(contact):
 def accept(referral, user, session, *, shown_digest, contact=None):
     """The client says yes in the chat: recorded with the time and the card as shown.
     A consented referral then waits for a supervisor."""
-    _require_client(referral, user, session)
     with transaction.atomic():
-        locked = _locked(referral, "accept")
+        locked = _take(referral, "accept", user, session)
         if shown_digest != digest(locked.consent_snapshot):
             raise CardChanged
         given = {k: v for k, v in (contact or {}).items() if v and str(v).strip()}
@@ -464,9 +582,8 @@ def accept(referral, user, session, *, shown_digest, contact=None):
 
 def decline(referral, user, session, *, shown_digest):
     """The client says no: nothing is shared, and the chat goes on."""
-    _require_client(referral, user, session)
     with transaction.atomic():
-        locked = _locked(referral, "decline")
+        locked = _take(referral, "decline", user, session)
         if shown_digest != digest(locked.consent_snapshot):
             raise CardChanged
         locked.consent_at = timezone.now()
@@ -476,9 +593,8 @@ def decline(referral, user, session, *, shown_digest):
 def withdraw(referral, user, session):
     """The client takes their consent back; possible until the referral is sent. The
     contact details they gave go at once."""
-    _require_client(referral, user, session)
     with transaction.atomic():
-        locked = _locked(referral, "withdraw")
+        locked = _take(referral, "withdraw", user, session)
         locked.contact_details = ""
         return _move(locked, "withdraw", _client_actor(user), Action.REFERRAL_CONSENT_WITHDRAWN)
 
@@ -494,22 +610,17 @@ def _client_actor(user):
 def submit(referral, counsellor):
     """The meldcode path: a referral without consent goes to a supervisor only with a
     written justification along the meldcode steps."""
-    _require_drafter(referral, counsellor)
     with transaction.atomic():
-        locked = _locked(referral, "submit")
-        if not locked.without_consent:
-            raise WrongState(_("Vraag eerst toestemming aan de cliënt."))
+        locked = _take(referral, "submit", counsellor)
         _check_justification(locked)
         return _move(locked, "submit", counsellor, Action.REFERRAL_SUBMITTED, "without_consent")
 
 
 def _review(referral, supervisor, verb, action, comments):
-    if not _is_reviewer(supervisor):
-        raise PermissionDenied
     with transaction.atomic():
-        locked = _locked(referral, verb)
-        if locked.drafted_by_id == supervisor.pk:
-            raise FourEyes(_("Je kunt je eigen verwijzing niet beoordelen."))
+        locked = _take(referral, verb, supervisor)
+        if verb == "return" and not comments.strip():
+            raise CommentsRequired(_("Schrijf erbij wat er anders moet."))
         if locked.without_consent and verb == "approve":
             _check_justification(locked)
         locked.reviewed_by = supervisor
@@ -524,16 +635,13 @@ def approve(referral, supervisor, comments=""):
 
 
 def return_for_changes(referral, supervisor, comments):
-    if not comments.strip():
-        raise CommentsRequired(_("Schrijf erbij wat er anders moet."))
     return _review(referral, supervisor, "return", Action.REFERRAL_RETURNED, comments)
 
 
 def revise(referral, counsellor):
     """Back to a draft after a return. Anything the client agreed to must be asked again."""
-    _require_drafter(referral, counsellor)
     with transaction.atomic():
-        locked = _locked(referral, "revise")
+        locked = _take(referral, "revise", counsellor)
         locked.consent_snapshot = ""
         locked.consent_at = None
         locked.contact_details = ""
@@ -542,9 +650,8 @@ def revise(referral, counsellor):
 
 def resubmit(referral, counsellor):
     """Offer a returned referral again unchanged (the comment needed no change to it)."""
-    _require_drafter(referral, counsellor)
     with transaction.atomic():
-        locked = _locked(referral, "resubmit")
+        locked = _take(referral, "resubmit", counsellor)
         if locked.without_consent:
             _check_justification(locked)
         return _move(locked, "resubmit", counsellor, Action.REFERRAL_SUBMITTED, "resubmit")
@@ -552,11 +659,10 @@ def resubmit(referral, counsellor):
 
 def mark_sent(referral, user, method):
     """The handover has happened: by phone, secure mail, in person or in the chat."""
-    _require_drafter_or_reviewer(referral, user)
-    if method not in Referral.SendMethod.values:
-        raise ReferralError(_("Kies hoe de verwijzing is verstuurd."))
     with transaction.atomic():
-        locked = _locked(referral, "mark_sent")
+        locked = _take(referral, "mark_sent", user)
+        if method not in Referral.SendMethod.values:
+            raise MethodMissing(_("Kies hoe de verwijzing is verstuurd."))
         locked.sent_by = user
         locked.sent_at = timezone.now()
         locked.sent_method = method
@@ -564,25 +670,22 @@ def mark_sent(referral, user, method):
 
 
 def acknowledge(referral, user):
-    _require_drafter_or_reviewer(referral, user)
     with transaction.atomic():
-        locked = _locked(referral, "acknowledge")
+        locked = _take(referral, "acknowledge", user)
         locked.acknowledged_at = timezone.now()
         return _move(locked, "acknowledge", user, Action.REFERRAL_ACKNOWLEDGED)
 
 
 def close(referral, user):
-    _require_drafter_or_reviewer(referral, user)
     with transaction.atomic():
-        locked = _locked(referral, "close")
+        locked = _take(referral, "close", user)
         return _move(locked, "close", user, Action.REFERRAL_CLOSED)
 
 
 def cancel(referral, user):
     """Staff stop a referral before it is sent; a consent card still open disappears."""
-    _require_drafter_or_reviewer(referral, user)
     with transaction.atomic():
-        locked = _locked(referral, "cancel")
+        locked = _take(referral, "cancel", user)
         locked.contact_details = ""
         return _move(locked, "cancel", user, Action.REFERRAL_CANCELLED)
 
@@ -606,27 +709,10 @@ def invite_partner(referral, counsellor):
     The state is read again under the referral's lock, and the link is tied to the
     referral in the same transaction: a withdrawal waits for this step and then ends the
     new link too, or this step waits for the withdrawal and refuses."""
-    _require_drafter(referral, counsellor)
     with transaction.atomic():
-        locked = Referral.objects.select_related("partner", "conversation").select_for_update(
-            of=("self",)
-        )
-        locked = locked.get(pk=referral.pk)
-        conversation = locked.conversation
-        _require_holder(conversation, counsellor)
-        if (
-            locked.without_consent
-            or locked.contact_route != Route.IN_CHAT
-            or locked.state not in CONSENTED
-        ):
-            raise WrongState(
-                _(
-                    "Een professional uitnodigen kan alleen met toestemming voor een gesprek "
-                    "in de chat."
-                )
-            )
+        locked = _take(referral, "invite", counsellor)
         invitation, token = guests.invite(
-            conversation, locked.partner.name, counsellor, referral_id=locked.pk
+            locked.conversation, locked.partner.name, counsellor, referral_id=locked.pk
         )
         ReferralInvitation.objects.create(referral=locked, invitation=invitation)
     return invitation, token
@@ -648,30 +734,27 @@ def _end_guests(referral, actor):
 
 def forget_client(client):
     """The client deleted their account: what they gave goes now. A referral not yet sent
-    counts as withdrawn (or declined, if they never answered); the record itself stays for
-    its retention period, without a link to anyone."""
+    counts as withdrawn (or declined, if they never answered), by the client's own steps
+    but logged as nobody's; the record itself stays for its retention period, without a
+    link to anyone."""
     with transaction.atomic():
-        for referral in Referral.objects.select_for_update().filter(client=client):
+        for referral in (
+            Referral.objects.select_related("partner", "conversation")
+            .select_for_update(of=("self",))
+            .filter(client=client)
+        ):
             referral.contact_details = ""
-            action = None
-            if referral.without_consent:
-                pass
-            elif referral.state == State.CONSENT_ASKED:
-                referral.state, action = State.DECLINED, Action.REFERRAL_CONSENT_DECLINED
-            elif referral.state in TRANSITIONS["withdraw"][0]:
-                referral.state, action = State.WITHDRAWN, Action.REFERRAL_CONSENT_WITHDRAWN
-            if action is not None:
-                referral.finished_at = timezone.now()
-                _end_guests(referral, None)
-            referral.save()
-            if action is not None:
-                entries.record(
-                    None,
-                    action,
-                    conversation=referral.conversation_id,
-                    referral=referral,
-                    detail=f"state={referral.state} account_deleted",
+            steps = allowed_steps(referral, client)
+            if "decline" in steps:
+                _move(
+                    referral, "decline", None, Action.REFERRAL_CONSENT_DECLINED, "account_deleted"
                 )
+            elif "withdraw" in steps:
+                _move(
+                    referral, "withdraw", None, Action.REFERRAL_CONSENT_WITHDRAWN, "account_deleted"
+                )
+            else:
+                referral.save()
 
 
 # --- Lists and retention -------------------------------------------------------------------

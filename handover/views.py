@@ -5,7 +5,6 @@ status in their account."""
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import client_required, staff_required
 from audit.models import AuditEntry
 from chat import conversations, guests
+from common.refusals import NotAllowed
 from handover import referrals
 from handover.forms import ContactForm, MeldcodeForm, ReferralForm, ReviewForm, SentForm
 from handover.models import Referral
@@ -63,8 +63,7 @@ def referral_new(request, conversation_id, without_consent=False):
 @staff_required
 def referral_edit(request, referral_id):
     referral = referrals.get_for_staff(request.user, referral_id)
-    if referral.drafted_by_id != request.user.pk or referral.state != Referral.State.DRAFT:
-        raise PermissionDenied
+    referrals.check_step(referral, "edit", request.user)
     anonymous = referral.client_id is None
     if referral.without_consent:
         form = MeldcodeForm(
@@ -103,12 +102,9 @@ def referral_edit(request, referral_id):
 def referral_detail(request, referral_id):
     referral = referrals.get_for_staff(request.user, referral_id)
     referrals.note_viewed(referral, request.user)
-    user = request.user
-    is_drafter = referral.drafted_by_id == user.pk
-    is_reviewer = user.is_supervisor
     holds_chat = (
         referral.conversation is not None
-        and referral.conversation.counsellor_id == user.pk
+        and referral.conversation.counsellor_id == request.user.pk
         and referral.conversation.is_open
     )
     context = {
@@ -120,16 +116,7 @@ def referral_detail(request, referral_id):
         "history": AuditEntry.objects.filter(referral_id=referral.pk)
         .exclude(action=AuditEntry.Action.REFERRAL_VIEWED)
         .order_by("at"),
-        "is_drafter": is_drafter,
-        "can_review": is_reviewer and not is_drafter,
-        "can_handle": is_drafter or is_reviewer,
-        "can_cancel": (is_drafter or is_reviewer)
-        and referral.state in referrals.TRANSITIONS["cancel"][0],
-        "can_invite": is_drafter
-        and holds_chat
-        and not referral.without_consent
-        and referral.contact_route == Referral.ContactRoute.IN_CHAT
-        and referral.state in referrals.CONSENTED,
+        "steps": referrals.allowed_steps(referral, request.user),
         "guests": referrals.guests_of(referral) if holds_chat else [],
         "review_form": ReviewForm(),
         "sent_form": SentForm(),
@@ -145,7 +132,8 @@ def _invite(request, referral):
     return render(request, "handover/invited.html", context)
 
 
-# The steps staff take from the referral's page: a fixed table, never a name from the URL.
+# The steps staff take from the referral's page (the URL's slug, in Dutch, to the verb): a
+# fixed table, never a name from the URL. What each page offers is referrals.allowed_steps.
 STAFF_STEPS = {
     "toestemming-vragen": lambda request, r: referrals.ask_consent(r, request.user),
     "aanbieden": lambda request, r: referrals.submit(r, request.user),
@@ -163,6 +151,7 @@ STAFF_STEPS = {
     "ontvangen": lambda request, r: referrals.acknowledge(r, request.user),
     "afsluiten": lambda request, r: referrals.close(r, request.user),
     "annuleren": lambda request, r: referrals.cancel(r, request.user),
+    "uitnodigen": _invite,
 }
 
 
@@ -170,19 +159,18 @@ STAFF_STEPS = {
 @staff_required
 def referral_step(request, referral_id, step):
     referral = referrals.get_for_staff(request.user, referral_id)
-    if step == "uitnodigen":
-        try:
-            return _invite(request, referral)
-        except referrals.ReferralError as error:
-            messages.error(request, str(error))
-            return redirect("referral", referral_id=referral.pk)
     action = STAFF_STEPS.get(step)
     if action is None:
-        raise PermissionDenied
+        raise NotAllowed
+    # A step the rules refuse for this referral's state says why on its page; a step this
+    # person may never take (NotAllowed) is a plain 403.
     try:
-        action(request, referral)
+        response = action(request, referral)
     except referrals.ReferralError as error:
-        messages.error(request, str(error) or _("Dat kan nu niet."))
+        messages.error(request, error.message)
+        return redirect("referral", referral_id=referral.pk)
+    if step == "uitnodigen":
+        return response  # the link, shown once
     if step == "aanpassen":
         return redirect("referral-edit", referral_id=referral.pk)
     return redirect("referral", referral_id=referral.pk)
@@ -202,13 +190,7 @@ def guest_remove(request, referral_id, invitation_id):
 def referral_print(request, referral_id):
     """For the partner: only the fields the client agreed to (or the meldcode allows)."""
     referral = referrals.get_for_staff(request.user, referral_id)
-    if referral.state not in (
-        Referral.State.APPROVED,
-        Referral.State.SENT,
-        Referral.State.ACKNOWLEDGED,
-        Referral.State.CLOSED,
-    ):
-        raise PermissionDenied
+    referrals.check_step(referral, "print", request.user)
     referrals.note_viewed(referral, request.user, printed=True)
     return render(request, "handover/print.html", _printable(referral))
 
@@ -233,14 +215,6 @@ def _printable(referral):
 
 # --- The client ------------------------------------------------------------------------------
 
-# A card stays in the chat while the client can still answer it or take their yes back.
-CARD_STATES = [
-    Referral.State.CONSENT_ASKED,
-    Referral.State.IN_REVIEW,
-    Referral.State.RETURNED,
-    Referral.State.APPROVED,
-]
-
 
 @require_safe
 def consent_cards(request, conversation_id):
@@ -249,20 +223,18 @@ def consent_cards(request, conversation_id):
         request.user, conversation_id, request.session
     )
     if conversations.role_in(conversation, request.user, request.session) != "visitor":
-        raise PermissionDenied
-    asked = Referral.objects.filter(
-        conversation=conversation, without_consent=False, state__in=CARD_STATES
-    ).order_by("created_at")
-    cards = [referrals.card_of(referral) for referral in asked if referral.consent_snapshot]
+        raise NotAllowed
+    cards = [
+        {**referrals.card_of(referral), "steps": _client_steps(request, referral)}
+        for referral in Referral.objects.cards_in(conversation).select_related("conversation")
+        if referral.consent_snapshot
+    ]
     return JsonResponse({"cards": cards})
 
 
-CLIENT_ERRORS = {
-    referrals.CardChanged: "changed",
-    referrals.ContactDetailsMissing: "contact_missing",
-    referrals.IdentifyingDataForAnonymous: "anonymous",
-    referrals.WrongState: "state",
-}
+def _client_steps(request, referral):
+    # What the card offers (accept, decline, withdraw): referral-card.js keeps no states.
+    return sorted(referrals.allowed_steps(referral, request.user, request.session))
 
 
 @require_POST
@@ -288,9 +260,9 @@ def consent_decision(request, referral_id):
         else:
             return JsonResponse({"error": "invalid"}, status=400)
     except referrals.ReferralError as error:
-        return JsonResponse({"error": CLIENT_ERRORS.get(type(error), "invalid")}, status=409)
+        return JsonResponse({"error": error.code}, status=409)
     referral.refresh_from_db()
-    return JsonResponse({"state": referral.state})
+    return JsonResponse({"state": referral.state, "steps": _client_steps(request, referral)})
 
 
 @require_POST
@@ -309,7 +281,7 @@ def client_withdraw(request, referral_id):
 def client_referral(request, referral_id):
     """The client's own copy: what was (or will be) shared, printable."""
     referral = referrals.get_for_client(request.user, request.session, referral_id)
-    if referral.state in (Referral.State.DRAFT, Referral.State.CANCELLED):
-        raise PermissionDenied
+    if not referral.is_shown_to_client:
+        raise NotAllowed
     context = {**_printable(referral), "card": referrals.card_of(referral), "for_client": True}
     return render(request, "handover/client_referral.html", context)

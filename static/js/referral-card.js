@@ -5,9 +5,10 @@
 // conversation again from the server, which checks that this session is the visitor.
 // Everything is rendered from a <template> with textContent, never as HTML. The answer
 // goes back with fetch (CSRF header), so the browser history keeps showing /chat/.
+// Which answers a card offers is the server's `steps` (handover.referrals.allowed_steps):
+// this file keeps no list of states.
 
 const ZERO = "00000000-0000-0000-0000-000000000000";
-const OPEN = ["in_review", "returned", "approved"]; // a yes that can still be taken back
 
 function startCards(box) {
   const text = box.dataset;
@@ -17,7 +18,7 @@ function startCards(box) {
   const cards = new Map(); // referral id -> {card, element}
   const ERRORS = {
     contact_missing: text.errorContactMissing,
-    changed: text.errorChanged,
+    card_changed: text.errorChanged,
     anonymous: text.errorAnonymous,
   };
 
@@ -43,16 +44,17 @@ function startCards(box) {
     element.querySelector("[data-name-box]").hidden = !card.asks_name;
   }
 
-  function showState(element, state, card) {
-    const asking = state === "consent_asked";
+  function showState(element, card) {
+    const asking = card.steps.includes("accept");
+    const withdrawable = card.steps.includes("withdraw");
     element.querySelector("[data-ask]").hidden = !asking;
     element.querySelector("[data-ok]").hidden = !asking;
     element.querySelector("[data-contact-fields]").hidden = !(asking && card.asks_contact);
-    element.querySelector("[data-withdraw-box]").hidden = !OPEN.includes(state);
+    element.querySelector("[data-withdraw-box]").hidden = !withdrawable;
     const answer = element.querySelector("[data-answer]");
-    if (OPEN.includes(state)) answer.textContent = text.msgAccepted;
-    else if (state === "declined") answer.textContent = text.msgDeclined;
-    else if (state === "withdrawn") answer.textContent = text.msgWithdrawn;
+    if (withdrawable) answer.textContent = text.msgAccepted;
+    else if (card.state === "declined") answer.textContent = text.msgDeclined;
+    else if (card.state === "withdrawn") answer.textContent = text.msgWithdrawn;
     else answer.textContent = "";
   }
 
@@ -79,8 +81,8 @@ function startCards(box) {
     entry.card = card;
     cards.set(card.id, entry);
     fill(entry.element, card);
-    showState(entry.element, card.state, card);
-    if (isNew && card.state === "consent_asked") {
+    showState(entry.element, card);
+    if (isNew && card.steps.includes("accept")) {
       box.hidden = false;
       entry.element.scrollIntoView({ block: "nearest" });
       entry.element.focus({ preventScroll: true });
@@ -132,13 +134,13 @@ function startCards(box) {
       const result = await response.json();
       if (response.ok) {
         entry.answered = true;
-        entry.card = { ...card, state: result.state };
-        showState(element, result.state, card);
-      } else if (result.error === "state" && decision === "withdraw") {
+        entry.card = { ...card, state: result.state, steps: result.steps };
+        showState(element, entry.card);
+      } else if (result.error === "wrong_state" && decision === "withdraw") {
         error.textContent = text.msgSent;
       } else {
         error.textContent = ERRORS[result.error] || text.errorOther;
-        if (result.error === "changed" || result.error === "state") refresh();
+        if (result.error === "card_changed" || result.error === "wrong_state") refresh();
       }
     } catch {
       error.textContent = text.errorOther;

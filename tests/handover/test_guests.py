@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from chat import conversations, guests
 from chat.models import GuestInvitation, Message
+from common.refusals import NotAllowed
 from handover import referrals
 from handover.models import Referral
 from tests.handover.conftest import Session, consented_draft, in_state
@@ -36,7 +37,7 @@ def test_a_guest_is_invited_only_with_consent_to_a_chat_in_the_chat(chat, hana, 
     with pytest.raises(referrals.WrongState):
         referrals.invite_partner(by_phone, hana)
     referral = in_chat_referral(chat, hana, veilig_thuis)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         referrals.invite_partner(referral, otto)
     invitation, token = referrals.invite_partner(referral, hana)
     assert invitation.partner_name == "Veilig Thuis"

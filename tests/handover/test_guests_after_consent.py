@@ -63,8 +63,8 @@ STEPS_OUT_OF_CONSENT = {
 LEAVING_CONSENT = [
     (verb, source)
     for verb, (sources, target) in referrals.TRANSITIONS.items()
-    if target not in referrals.CONSENTED
-    for source in sorted(sources & referrals.CONSENTED)
+    if target not in referrals.CONSENTED_STATES
+    for source in sorted(sources & referrals.CONSENTED_STATES)
 ]
 
 
@@ -104,7 +104,10 @@ def test_withdrawing_in_the_chat_ends_the_guest_of_an_anonymous_visitor(
     session[session_keys.CONVERSATION] = str(anonymous_chat.pk)
     session.save()
     decide = f"/chat/toestemming/besluit/{referral.pk}/"
-    assert visitor.post(decide, {"decision": "withdraw"}).json() == {"state": "withdrawn"}
+    assert visitor.post(decide, {"decision": "withdraw"}).json() == {
+        "state": "withdrawn",
+        "steps": [],
+    }
     assert_guest_is_out(anonymous_chat, guest)
 
 
@@ -175,7 +178,7 @@ async def test_the_guests_socket_closes_when_the_visitor_withdraws(hana):
         visitor.cookies[settings.SESSION_COOKIE_NAME] = visitor_key
         return visitor.post(f"/chat/toestemming/besluit/{referral.pk}/", {"decision": "withdraw"})
 
-    assert (await in_db(withdraw_in_the_chat)()).json() == {"state": "withdrawn"}
+    assert (await in_db(withdraw_in_the_chat)()).json() == {"state": "withdrawn", "steps": []}
     left = await guest.receive_json_from(timeout=5)
     assert left["from"] == "system" and "niet meer mee" in left["body"]
     assert await guest.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}

@@ -68,3 +68,35 @@ def test_deleting_the_account_withdraws_and_forgets_what_the_client_gave(
     assert waiting.state == Referral.State.WITHDRAWN and waiting.contact_details == ""
     assert sent.state == Referral.State.SENT and sent.contact_details == ""
     assert waiting.client is None and sent.client is None
+
+
+def test_deleting_the_account_takes_the_clients_own_steps_with_their_audit(
+    chat, hana, robin, veilig_thuis
+):
+    from accounts import clients
+    from audit.models import AuditEntry
+
+    asked = in_state(consented_draft(chat, hana, veilig_thuis), Referral.State.CONSENT_ASKED)
+    approved = in_state(consented_draft(chat, hana, veilig_thuis), Referral.State.APPROVED)
+    draft = consented_draft(chat, hana, veilig_thuis)
+    clients.delete_client(robin)
+    moved = {}
+    for referral in (asked, approved, draft):
+        referral.refresh_from_db()
+        last = AuditEntry.objects.filter(referral_id=referral.pk).order_by("-at").first()
+        moved[referral.state] = (last.action, last.detail, last.actor_id)
+    assert moved == {
+        Referral.State.DECLINED: (
+            AuditEntry.Action.REFERRAL_CONSENT_DECLINED,
+            "state=declined account_deleted",
+            None,
+        ),
+        Referral.State.WITHDRAWN: (
+            AuditEntry.Action.REFERRAL_CONSENT_WITHDRAWN,
+            "state=withdrawn account_deleted",
+            None,
+        ),
+        Referral.State.DRAFT: (AuditEntry.Action.REFERRAL_DRAFTED, moved["draft"][1], hana.pk),
+    }
+    asked.refresh_from_db()
+    assert asked.finished_at is not None

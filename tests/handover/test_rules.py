@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
 from chat.models import Conversation
+from common.refusals import NotAllowed
 from handover import referrals
 from handover.models import Referral
 from partners.models import Partner
@@ -39,7 +39,7 @@ def asked(chat, hana, partner, **extra):
 
 def test_a_counsellor_drafts_only_for_a_conversation_they_hold(chat, otto, sam, veilig_thuis):
     for someone in (otto, sam):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             consented_draft(chat, someone, veilig_thuis)
 
 
@@ -59,7 +59,7 @@ def test_the_summary_always_goes_and_a_call_needs_a_number(chat, hana, veilig_th
 
 def test_only_the_drafter_edits_and_only_a_draft(chat, hana, otto, veilig_thuis):
     referral = consented_draft(chat, hana, veilig_thuis)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         referrals.edit(referral, otto, summary="x")
     referrals.ask_consent(referral, hana)
     with pytest.raises(referrals.WrongState):
@@ -168,7 +168,7 @@ def test_only_their_own_client_answers(chat, hana, robin, alex, otto, veilig_thu
         (otto, Session()),
         (_anonymous(), Session(conversation_id=str(chat.pk))),  # the chat has a client
     ]:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             referrals.decline(referral, someone, session, shown_digest=shown)
     referrals.decline(referral, robin, Session(), shown_digest=shown)
 
@@ -182,7 +182,7 @@ def test_an_anonymous_visitor_answers_only_from_their_own_session(
     referrals.ask_consent(referral, hana)
     referral.refresh_from_db()
     shown = referrals.digest(referral.consent_snapshot)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         referrals.decline(referral, _anonymous(), Session(), shown_digest=shown)
     referrals.decline(
         referral, _anonymous(), Session(conversation_id=str(anonymous_chat.pk)), shown_digest=shown
@@ -266,7 +266,7 @@ def test_the_drafter_can_never_approve_their_own_referral(robin, sam, veilig_thu
 def test_counsellors_do_not_review(chat, hana, otto, veilig_thuis):
     referral = in_state(consented_draft(chat, hana, veilig_thuis), State.IN_REVIEW)
     for someone in (hana, otto):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             referrals.approve(referral, someone)
 
 
@@ -278,11 +278,11 @@ def test_returning_needs_a_comment(chat, hana, sam, veilig_thuis):
 
 def test_another_counsellor_cannot_take_any_step(chat, hana, otto, veilig_thuis):
     referral = in_state(consented_draft(chat, hana, veilig_thuis), State.APPROVED)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         referrals.mark_sent(referral, otto, "phone")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         referrals.cancel(referral, otto)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         referrals.get_for_staff(otto, referral.pk)
     assert referrals.get_for_staff(hana, referral.pk) == referral
 
@@ -325,7 +325,7 @@ def test_without_consent_needs_a_second_persons_approval_before_sending(
     referrals.submit(referral, hana)
     with pytest.raises(referrals.WrongState):
         referrals.mark_sent(referral, hana, "phone")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         referrals.approve(referral, hana)
     referrals.approve(referral, sam)
     referrals.mark_sent(referral, hana, "phone")
@@ -337,7 +337,7 @@ def test_without_consent_needs_a_second_persons_approval_before_sending(
 
 def test_the_client_has_no_say_in_a_referral_without_consent(chat, hana, robin, veilig_thuis):
     referral = in_state(meldcode_draft(chat, hana, veilig_thuis), State.IN_REVIEW)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         referrals.withdraw(referral, robin, Session())
     assert list(Referral.objects.of_client(robin)) == []
 

@@ -2,14 +2,25 @@
 and each allowed step in the audit log."""
 
 import pytest
+from django.test import Client
 
+from accounts.models import User
 from audit.models import AuditEntry
+from common.refusals import Refused
 from handover import referrals
 from handover.models import Referral
-from tests.handover.conftest import Session, consented_draft, in_state, meldcode_draft
+from tests.conftest import log_in
+from tests.handover.conftest import (
+    Session,
+    active_conversation,
+    consented_draft,
+    in_state,
+    meldcode_draft,
+)
 
 State = Referral.State
 Action = AuditEntry.Action
+BASE = "/medewerkers/verwijzingen/"
 
 AUDITED = {
     "ask_consent": Action.REFERRAL_CONSENT_ASKED,
@@ -137,3 +148,125 @@ def test_a_returned_referral_is_revised_and_asked_again(chat, hana, sam, robin, 
     referral.refresh_from_db()
     assert referral.state == State.CONSENT_ASKED
     assert "Zorgen om de kinderen." in referral.consent_snapshot
+
+
+# --- What each person is offered, and what each person may do -----------------------------
+#
+# For every state, every kind of referral and everyone around it, the page shows a button
+# (or link, or the card's answer) exactly for the steps in allowed_steps, and each verb
+# succeeds exactly for those. Taken in a savepoint that is rolled back, so each attempt
+# starts from the same referral.
+
+# The staff pages' step URLs (/stap/<slug>/) and links, by step.
+SLUGS = {
+    "ask_consent": "stap/toestemming-vragen/",
+    "submit": "stap/aanbieden/",
+    "approve": "stap/goedkeuren/",
+    "return": "stap/terugsturen/",
+    "revise": "stap/aanpassen/",
+    "resubmit": "stap/opnieuw-aanbieden/",
+    "mark_sent": "stap/verstuurd/",
+    "acknowledge": "stap/ontvangen/",
+    "close": "stap/afsluiten/",
+    "cancel": "stap/annuleren/",
+    "invite": "stap/uitnodigen/",
+    "edit": "/wijzigen/",
+    "print": "/afdrukken/",
+}
+KINDS = {
+    "consent": lambda chat, drafter, partner: consented_draft(chat, drafter, partner),
+    "in_chat": lambda chat, drafter, partner: consented_draft(
+        chat, drafter, partner, shared=[], contact_route=Referral.ContactRoute.IN_CHAT
+    ),
+    "meldcode": meldcode_draft,
+}
+
+
+class Attempted(Exception):
+    """Raised to roll an attempt back after it succeeded."""
+
+
+def attempt(step, referral, person, browser):
+    """Whether `person` can take `step` now; nothing of it stays."""
+    from django.db import transaction
+
+    session = Session()
+    shown = referrals.digest(referral.consent_snapshot)
+    verbs = {
+        "edit": lambda: referrals.edit(referral, person, summary="Korter."),
+        "ask_consent": lambda: referrals.ask_consent(referral, person),
+        "accept": lambda: referrals.accept(
+            referral, person, session, shown_digest=shown, contact={"contact": "06-12345678"}
+        ),
+        "decline": lambda: referrals.decline(referral, person, session, shown_digest=shown),
+        "withdraw": lambda: referrals.withdraw(referral, person, session),
+        "submit": lambda: referrals.submit(referral, person),
+        "approve": lambda: referrals.approve(referral, person),
+        "return": lambda: referrals.return_for_changes(referral, person, "Graag korter."),
+        "revise": lambda: referrals.revise(referral, person),
+        "resubmit": lambda: referrals.resubmit(referral, person),
+        "mark_sent": lambda: referrals.mark_sent(referral, person, Referral.SendMethod.PHONE),
+        "acknowledge": lambda: referrals.acknowledge(referral, person),
+        "close": lambda: referrals.close(referral, person),
+        "cancel": lambda: referrals.cancel(referral, person),
+        "invite": lambda: referrals.invite_partner(referral, person),
+    }
+    if step == "print":  # a page, not a verb
+        return browser.get(f"{BASE}{referral.pk}/afdrukken/").status_code == 200
+    try:
+        with transaction.atomic():
+            verbs[step]()
+            raise Attempted
+    except Attempted:
+        return True
+    except Refused:
+        return False
+
+
+def offered_to_staff(referral, browser):
+    response = browser.get(f"{BASE}{referral.pk}/")
+    if response.status_code == 403:
+        return set()
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {step for step, url in SLUGS.items() if f"{referral.pk}/{url.lstrip('/')}" in html}
+
+
+def offered_to_client(referral, browser):
+    """The answers on the card in the chat; on the account page, only "Toch niet"."""
+    cards = browser.get(f"/chat/toestemming/{referral.conversation_id}/").json()["cards"]
+    on_card = {step for card in cards if card["id"] == str(referral.pk) for step in card["steps"]}
+    account = browser.get("/account/").content.decode()
+    on_account = f"/account/toestemming/{referral.pk}/intrekken/" in account
+    return on_card, on_account
+
+
+# A supervisor who drafts (and holds the chat) differs only where four eyes and the
+# drafter's own steps meet.
+CASES = [
+    *[(kind, "hana", state) for kind in KINDS for state in State.values],
+    *[("consent", "sam", state) for state in ("draft", "in_review", "returned", "approved")],
+]
+
+
+@pytest.mark.parametrize(("kind", "drafted_by", "state"), CASES)
+def test_what_each_person_is_offered_is_what_they_may_do(
+    kind, drafted_by, state, hana, otto, sam, robin, veilig_thuis
+):
+    admin = User.objects.create_user(username="ria", role=User.Role.ADMIN)
+    people = {"hana": hana, "otto": otto, "sam": sam, "ria": admin, "robin": robin}
+    drafter = people[drafted_by]
+    chat = active_conversation(drafter, client=robin)
+    referral = in_state(KINDS[kind](chat, drafter, veilig_thuis), state)
+
+    for name, person in people.items():
+        allowed = referrals.allowed_steps(referral, person)
+        browser = log_in(Client(), person)
+        if person.is_client:
+            on_card, on_account = offered_to_client(referral, browser)
+            assert on_card == allowed, (name, sorted(allowed))
+            assert on_account == ("withdraw" in allowed)
+        else:
+            assert offered_to_staff(referral, browser) == allowed, (name, sorted(allowed))
+        for step in sorted(referrals.STEPS):
+            assert attempt(step, referral, person, browser) == (step in allowed), (name, step)

@@ -134,6 +134,7 @@ def test_the_client_reads_and_answers_cards_only_in_their_own_chat(
     cards = client.get(f"/chat/toestemming/{chat.pk}/").json()["cards"]
     assert [card["id"] for card in cards] == [str(referral.pk)]
     assert cards[0]["state"] == "consent_asked"
+    assert cards[0]["steps"] == ["accept", "decline"]
     assert Client().get(f"/chat/toestemming/{chat.pk}/").status_code == 403
     assert staff(hana).get(f"/chat/toestemming/{chat.pk}/").status_code == 403
     decide = f"/chat/toestemming/besluit/{referral.pk}/"
@@ -141,10 +142,13 @@ def test_the_client_reads_and_answers_cards_only_in_their_own_chat(
     missing = client.post(decide, {"decision": "accept", "digest": cards[0]["digest"]})
     assert missing.status_code == 409 and missing.json() == {"error": "contact_missing"}
     stale = client.post(decide, {"decision": "accept", "digest": "x", "contact": "06-1"})
-    assert stale.json() == {"error": "changed"}
+    assert stale.json() == {"error": "card_changed"}
     given = {"decision": "accept", "digest": cards[0]["digest"], "contact": "06-1"}
-    assert client.post(decide, given).json() == {"state": "in_review"}
-    assert client.post(decide, {"decision": "withdraw"}).json() == {"state": "withdrawn"}
+    assert client.post(decide, given).json() == {"state": "in_review", "steps": ["withdraw"]}
+    assert client.post(decide, {"decision": "withdraw"}).json() == {
+        "state": "withdrawn",
+        "steps": [],
+    }
 
 
 def test_the_account_shows_the_status_and_allows_withdrawal(chat, hana, robin, veilig_thuis):
@@ -161,3 +165,41 @@ def test_the_account_shows_the_status_and_allows_withdrawal(chat, hana, robin, v
     referral.refresh_from_db()
     assert referral.state == State.WITHDRAWN
     assert "Je hebt je ja ingetrokken" in client.get("/account/").content.decode()
+
+
+def test_a_refused_step_says_why_on_the_page_and_a_stranger_gets_a_403(
+    robin, sam, otto, veilig_thuis
+):
+    from chat.models import Conversation
+    from tests.handover.conftest import active_conversation
+
+    # A supervisor drafted it: four eyes. The refusals are PermissionDenied now, and still
+    # the page shows their message rather than a bare 403.
+    chat = active_conversation(sam, client=robin)
+    referral = in_state(consented_draft(chat, sam, veilig_thuis), State.IN_REVIEW)
+    own = staff(sam).post(f"{BASE}{referral.pk}/stap/goedkeuren/", follow=True)
+    assert own.status_code == 200
+    assert "Je kunt je eigen verwijzing niet beoordelen." in own.content.decode()
+    # A stale page: the step no longer fits the state.
+    in_state(referral, State.SENT)
+    stale = staff(sam).post(f"{BASE}{referral.pk}/stap/annuleren/", follow=True)
+    assert stale.status_code == 200
+    assert "Dat kan niet meer: de verwijzing is nu verstuurd." in stale.content.decode()
+    # The chat ended while the draft was open: asking consent says so.
+    draft = consented_draft(chat, sam, veilig_thuis)
+    Conversation.objects.filter(pk=chat.pk).update(state=Conversation.State.ENDED)
+    page = staff(sam).get(f"{BASE}{draft.pk}/").content.decode()
+    assert "stap/toestemming-vragen/" not in page
+    assert "Het gesprek is afgelopen: toestemming vraag je in de chat." in page
+    asked = staff(sam).post(f"{BASE}{draft.pk}/stap/toestemming-vragen/", follow=True)
+    assert "Het gesprek is afgelopen: toestemming vraag je in de chat." in asked.content.decode()
+    # Someone the referral is not theirs at all: a plain 403, nothing about it.
+    assert staff(otto).post(f"{BASE}{referral.pk}/stap/afsluiten/").status_code == 403
+
+
+def test_the_card_answers_a_refusal_with_its_code(chat, hana, robin, veilig_thuis):
+    referral = in_state(consented_draft(chat, hana, veilig_thuis), State.SENT)
+    answer = log_in(Client(), robin).post(
+        f"/chat/toestemming/besluit/{referral.pk}/", {"decision": "withdraw"}
+    )
+    assert answer.status_code == 409 and answer.json() == {"error": "wrong_state"}
