@@ -57,10 +57,6 @@ def word_set():
     return frozenset(word_list())
 
 
-def entropy_bits():
-    return WORDS * math.log2(len(word_list()))
-
-
 def generate():
     words = word_list()
     return " ".join(secrets.choice(words) for _ in range(WORDS))
@@ -113,11 +109,6 @@ def message_check(passphrase):
 def offer_digest(passphrase):
     """What waits in the session while a new passphrase is confirmed (accounts/clients.py)."""
     return _keyed(_key(_OFFER), normalize(passphrase))
-
-
-def appears_in(text, passphrase):
-    """Does `text` contain the passphrase (so a client can be warned before sending it)?"""
-    return bool(passphrase) and normalize(passphrase) in normalize(text)
 
 
 def contains_passphrase_of(user, text):

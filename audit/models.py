@@ -18,9 +18,6 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnly("audit entries go only through audit.entries.purge_expired")
 
-    def about_conversation(self, conversation_id):
-        return self.filter(conversation_id=conversation_id)
-
 
 class AuditEntry(models.Model):
     """Who did what to which conversation or referral, and when: never the content.

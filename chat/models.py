@@ -475,7 +475,3 @@ class GuestInvitation(models.Model):
 
     def __str__(self):
         return f"guest {self.pk}"
-
-    @property
-    def is_present(self):
-        return self.used_at is not None and self.removed_at is None
