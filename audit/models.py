@@ -8,7 +8,7 @@ from hoc.fields import EncryptedTextField
 
 
 class AppendOnly(Exception):
-    """Audit entries are written once and never changed (R-F3)."""
+    """Audit entries are written once and never changed."""
 
 
 class AuditEntryQuerySet(models.QuerySet):
