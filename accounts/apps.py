@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import labels, passphrases, sessions  # noqa: F401 (sessions: receivers)
 
-        # Refuse to start with a word list that cannot give strong passphrases (R-A1).
+        # Refuse to start with a word list that cannot give strong passphrases.
         passphrases.word_list()
         labels.label_words()

@@ -1,7 +1,7 @@
 """Pseudonymous client accounts: create, confirm, log in, replace the passphrase, delete.
 
 A new passphrase is shown once. Until the client types it back we keep only a keyed HMAC
-of it in the server-side session, never the passphrase itself (R-A4), and no account
+of it in the server-side session, never the passphrase itself, and no account
 exists yet. The Argon2id hash, the expensive part, is computed once, at confirmation: an
 offer costs microseconds, and offers are limited per address pseudonym.
 """
@@ -110,7 +110,7 @@ def set_display_name(user, name):
 
 
 def delete_client(user):
-    """Hard-delete the account and everything tied to it, sessions included (R-H2, R-H3)."""
+    """Hard-delete the account and everything tied to it, sessions included."""
     with transaction.atomic():
         sessions.end_all_sessions(user)
         user.delete()

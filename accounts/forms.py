@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-# Visitor forms never let the browser remember what was typed (R-D7).
+# Visitor forms never let the browser remember what was typed.
 OFF = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 
 

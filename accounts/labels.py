@@ -1,6 +1,6 @@
 """Neutral display labels like "Blauwe Reiger" that counsellors see instead of anything real.
 
-Drawn with `secrets` from their own word lists; they take nothing from the passphrase (R-A6).
+Drawn with `secrets` from their own word lists; they take nothing from the passphrase.
 """
 
 import secrets

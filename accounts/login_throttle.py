@@ -1,4 +1,4 @@
-"""Slowdowns for log-ins that bound what guessing costs and lock nobody else out (R-C1–R-C3).
+"""Slowdowns for log-ins that bound what guessing costs and lock nobody else out.
 
 django-axes locks a username at one address pseudonym after 5 failures (a passphrase
 log-in counts under the pseudonym alone, accounts/pseudonyms.py). Around that, three

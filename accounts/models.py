@@ -39,11 +39,11 @@ class User(AbstractUser):
     # (accounts/passphrases.py). Set at creation and replacement; an older account gets it
     # at its next log-in, the first moment the passphrase is known again.
     passphrase_check = models.CharField(max_length=64, blank=True, default="", editable=False)
-    # What counsellors see: drawn at random, never derived from the passphrase (R-A6).
+    # What counsellors see: drawn at random, never derived from the passphrase.
     display_label = models.CharField(_("label"), max_length=60, unique=True, null=True, blank=True)
     # The integer id stays Django's; the sealed fields bind to this instead (common/fields.py).
     seal_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # Free text the client typed, so sealed like all free text (R-G1). At most 40
+    # Free text the client typed, so sealed like all free text. At most 40
     # characters, enforced where it is set (accounts.clients.set_display_name).
     display_name = EncryptedTextField(
         _("zelfgekozen naam"), row_id_field="seal_id", blank=True, default=""
@@ -53,7 +53,7 @@ class User(AbstractUser):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # Set by the chat when the client starts a first conversation.
     first_conversation_at = models.DateTimeField(null=True, blank=True)
-    # Coarse (to the hour): enough for the inactivity retention, no usage trail (R-F4).
+    # Coarse (to the hour): enough for the inactivity retention, no usage trail.
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Staff link an authenticator only through a one-time link an admin issued
     # (accounts/staff.py): the SHA-256 of its token, never the token, and until when.
@@ -71,8 +71,8 @@ class User(AbstractUser):
         ]
 
     # A client's account keeps these to the hour, like last_seen_at: enough for the
-    # retention periods, no trail of when someone joined or logged in (R-F4). Rounding
-    # down means an unused account goes up to an hour sooner, still within R-A7's 24 h.
+    # retention periods, no trail of when someone joined or logged in. Rounding down
+    # means an unused account goes up to an hour sooner, still within its 24 hours.
     # Staff times stay exact.
     CLIENT_TIMES_TO_THE_HOUR = ("date_joined", "last_login", "confirmed_at")
 
@@ -118,7 +118,7 @@ class LoginSession(models.Model):
 
 
 class StaffTOTPDevice(ThrottlingMixin, Device):
-    """A staff member's authenticator app, with its secret encrypted at rest (R-G4).
+    """A staff member's authenticator app, with its secret encrypted at rest.
 
     django-otp's own TOTPDevice keeps the key as plain hex; this one seals it with
     common.encryption and otherwise follows RFC 6238 exactly as django-otp does.
@@ -131,7 +131,7 @@ class StaffTOTPDevice(ThrottlingMixin, Device):
 
     STEP = 30
     DIGITS = 6
-    # One step either side: a code typed just as it rolls over still works (R-J1). The
+    # One step either side: a code typed just as it rolls over still works. The
     # code stays single-use through last_t.
     TOLERANCE = 1
 

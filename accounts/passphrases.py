@@ -1,4 +1,4 @@
-"""Passphrases for pseudonymous client accounts (security brief R-A1, R-A3).
+"""Passphrases for pseudonymous client accounts (docs/security.md).
 
 A passphrase is the client's only credential: seven words drawn with `secrets` from a
 Dutch word list shipped in accounts/data/ (see its README for provenance and filtering).
@@ -7,7 +7,7 @@ because there is no username. The key (the pepper) lives outside the database.
 
 Beside it the account keeps a fast keyed HMAC of the passphrase, under a key of its own
 derived from the pepper, used for one thing only: spotting the passphrase in the client's
-own chat messages (R-A5). Argon2id there would let any client stall the server: every run
+own chat messages. Argon2id there would let any client stall the server: every run
 of seven list words in a message costs a 64 MiB hash of about 0.2 s.
 """
 
@@ -55,10 +55,6 @@ def word_list():
 @cache
 def word_set():
     return frozenset(word_list())
-
-
-def entropy_bits():
-    return WORDS * math.log2(len(word_list()))
 
 
 def generate():
@@ -115,13 +111,8 @@ def offer_digest(passphrase):
     return _keyed(_key(_OFFER), normalize(passphrase))
 
 
-def appears_in(text, passphrase):
-    """Does `text` contain the passphrase (so a client can be warned before sending it)?"""
-    return bool(passphrase) and normalize(passphrase) in normalize(text)
-
-
 def contains_passphrase_of(user, text):
-    """Does `text` hold this client's passphrase? (Warn before it is sent, R-A5.)
+    """Does `text` hold this client's passphrase? (Warn before it is sent.)
 
     Every run of seven list words, however the words are separated, is compared with the
     account's HMAC check: at most one HMAC per word, and a message holds at most 4,000

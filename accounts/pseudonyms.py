@@ -1,4 +1,4 @@
-"""Keyed, rotating pseudonyms for client IP addresses (security brief R-C2).
+"""Keyed, rotating pseudonyms for client IP addresses (docs/security.md).
 
 django-axes counts failed logins per "IP address". It gets this pseudonym instead: an
 HMAC of the address under a random key that lives only in the cache and is replaced every

@@ -1,4 +1,4 @@
-"""How long client accounts are kept (security brief R-A7, R-H1; privacy statement)."""
+"""How long client accounts are kept (docs/security.md; privacy statement)."""
 
 import datetime
 

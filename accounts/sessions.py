@@ -7,7 +7,7 @@ guest's place in one or the offer to keep one live by the clients' limits, with 
 that start when they come to hold it: on a shared device the next person at the browser
 must not read a chat back.
 
-However a session or a user ends, their sockets close at once (R-B4): log-out of any kind
+However a session or a user ends, their sockets close at once: log-out of any kind
 (ours, the admin's, expiry) through Django's user_logged_out signal, deactivation, a new
 role or password through the User model's save signals, because the admin and Django's
 own views change users without calling us. Sockets also re-check their session against
@@ -135,7 +135,7 @@ def touch_last_seen(user):
 
 
 def socket_group(session_key):
-    """The channel-layer group of every socket opened with this session (R-B4)."""
+    """The channel-layer group of every socket opened with this session."""
     return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
 
 
@@ -246,7 +246,7 @@ def _note_what_the_save_ends(sender, instance, raw=False, update_fields=None, **
 def _end_what_the_save_ended(sender, instance, **kwargs):
     ending = instance.__dict__.pop("_sessions_end", None)
     if ending == "all":
-        # A deactivated user, or one whose role changed (a privilege change, R-B1): every
+        # A deactivated user, or one whose role changed (a privilege change): every
         # session ends, so reactivating them later does not revive an old cookie.
         transaction.on_commit(functools.partial(end_all_sessions, instance))
     elif ending == "sockets":

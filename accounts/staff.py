@@ -142,7 +142,7 @@ def confirm_enrolment(device, token, session):
 
 def is_verified_session(user, session):
     """Has this staff member's session passed TOTP? (django-otp's middleware is HTTP-only,
-    so WebSocket consumers ask here, R-E2.)"""
+    so WebSocket consumers ask here.)"""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.models import Device
 

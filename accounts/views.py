@@ -298,7 +298,7 @@ def staff_otp(request):
 @password_checked
 def staff_enrol(request):
     # Only the session that used an admin's link has an authenticator to confirm here; a
-    # password alone shows no secret (and replacing one needs a link too, R-J3).
+    # password alone shows no secret (and replacing one needs a link too).
     device = staff.pending_device(request.user, request.session)
     if device is None:
         if staff.confirmed_device(request.user) is not None:

@@ -8,7 +8,7 @@ from common.fields import EncryptedTextField
 
 
 class AppendOnly(Exception):
-    """Audit entries are written once and never changed (R-F3)."""
+    """Audit entries are written once and never changed."""
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -17,9 +17,6 @@ class AuditEntryQuerySet(models.QuerySet):
 
     def delete(self):
         raise AppendOnly("audit entries go only through audit.entries.purge_expired")
-
-    def about_conversation(self, conversation_id):
-        return self.filter(conversation_id=conversation_id)
 
 
 class AuditEntry(models.Model):

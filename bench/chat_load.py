@@ -1,6 +1,6 @@
 """Chat delivery under load, with baselines from the same run: ``python -m bench.chat_load``.
 
-Systems (../shared/docs/performance.md section 6.1):
+Systems compared:
   B1  raw `websockets` relay (bench/relay.py): the practical limit for Python here
   B4  bare Channels relay on Daphne + RedisPubSubChannelLayer (bench/asgi.py), no DB
   B5  HOC chat itself: session auth, validation, encryption, one INSERT, PubSub fan-out

@@ -1,4 +1,4 @@
-"""The consent a visitor gives before a conversation starts (security brief R-L2).
+"""The consent a visitor gives before a conversation starts (docs/security.md).
 
 Each conversation records the version it was given under, never who gave it. Change the
 version whenever the text changes.

@@ -32,8 +32,8 @@ CLOSE_SESSION_ENDED = 4401
 CLOSE_TOO_MANY_SOCKETS = 4429
 CLOSE_INTERNAL_ERROR = 1011
 RATE_PER_SECOND = 5
-# Every socket checks its session, user and conversation against the database this often
-# (R-E4): log-out, deactivation and the like close sockets at once through the channel
+# Every socket checks its session, user and conversation against the database this often,
+# as a backstop: log-out, deactivation and the like close sockets at once through the channel
 # layer, which delivers at most once; idle expiry has no event at all.
 RECHECK_SECONDS = 60
 # A sequence number in a frame must fit the seq column (PositiveIntegerField).
@@ -185,7 +185,7 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
         self.rechecks = asyncio.create_task(self.recheck_periodically())
 
     async def recheck_periodically(self):
-        """Close the socket once recheck() says its session or user has ended (R-E4).
+        """Close the socket once recheck() says its session or user has ended.
 
         Each wait is a random 75-100 % of RECHECK_SECONDS, so sockets that connected
         together (after a restart) do not all query in the same second.
@@ -253,7 +253,7 @@ class ConversationConsumer(CountedConsumer):
 
     async def dispatch(self, message):
         # Channels runs close_old_connections() in a thread before every event, a thread
-        # hop per frame and per fan-out delivery (../shared/docs/performance.md, lever 3).
+        # hop per frame and per fan-out delivery, measurably slower under load (bench/).
         # This consumer touches the database only through in_db_thread and
         # database_sync_to_async, which tidy connections in the thread that uses them.
         handler = getattr(self, get_handler_name(message), None)

@@ -28,7 +28,7 @@ class EmptyMessage(Exception):
 
 
 class PassphraseInMessage(Exception):
-    """The client is about to send their own passphrase: it is not sent (R-A5)."""
+    """The client is about to send their own passphrase: it is not sent."""
 
 
 def open_conversation(

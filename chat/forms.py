@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from chat import consent
 from chat.models import Availability, CannedResponse, ContactRecord, ContactTheme, Conversation
 
-# The browser must not remember what a visitor typed here (R-D7).
+# The browser must not remember what a visitor typed here.
 OFF = {"autocomplete": "off"}
 
 

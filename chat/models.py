@@ -382,7 +382,7 @@ class ContactRecord(models.Model):
     conversation = models.OneToOneField(
         Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="record"
     )
-    started_hour = models.DateTimeField(db_index=True)  # the start, cut to the hour (R-F4)
+    started_hour = models.DateTimeField(db_index=True)  # the start, cut to the hour
     for_whom = models.CharField(max_length=12, choices=Conversation.ForWhom.choices)
     minor = models.CharField(max_length=6, choices=Conversation.Minor.choices)
     in_danger = models.BooleanField(default=False)
@@ -475,7 +475,3 @@ class GuestInvitation(models.Model):
 
     def __str__(self):
         return f"guest {self.pk}"
-
-    @property
-    def is_present(self):
-        return self.used_at is not None and self.removed_at is None

@@ -1,4 +1,4 @@
-"""What one browser session may do with sockets, across all of its sockets (R-C5, R-E5).
+"""What one browser session may do with sockets, across all of its sockets.
 
 Each socket already has its own limit of 5 frames a second (chat/consumers.py), but a
 session could open a thousand sockets. So a session gets a cap on open sockets, one shared
@@ -18,7 +18,7 @@ from time import monotonic
 
 from django.conf import settings
 
-# The sustained rate equals one socket's limit: R-C5's "5 requests a second per session".
+# The sustained rate equals one socket's limit: at most 5 requests a second per session.
 FRAMES_PER_SECOND = 5
 # A counsellor's workspace resumes every tab at once after a reconnect (chat.js).
 FRAME_BURST = 15

@@ -172,7 +172,7 @@ def history_conversation(request, conversation_id):
 @require_safe
 @client_required
 def history_download(request, conversation_id):
-    """The conversation as a text file, for the client to keep (R-H3)."""
+    """The conversation as a text file, for the client to keep."""
     conversation = conversations.get_conversation_for(request.user, conversation_id)
     said_by = speakers.labels(Message.Sender.VISITOR)
     lines = [_("Gesprek van %(day)s") % {"day": date_format(conversation.created_at, "j F Y")}]

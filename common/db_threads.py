@@ -1,8 +1,8 @@
 """Database work from sockets runs on a small pool of threads, not on Django's single one.
 
 `database_sync_to_async` uses asgiref's thread-sensitive executor: one thread per process,
-so every socket's database work queues behind every other's (../shared/docs/performance.md,
-lever 1: p99 500 ms at 250 persisted messages/s, 22 ms with a pool). A socket handler's
+so every socket's database work queues behind every other's (measured with bench/chat_load.py:
+p99 500 ms at 250 persisted messages/s, 22 ms with a pool). A socket handler's
 database call holds no thread-local state from one call to the next, so any thread may
 run it. Each call hands its connection back to psycopg's pool before and after
 (`close_old_connections`), so HOC_DB_THREADS should stay below HOC_DB_POOL_SIZE: HTTP views

@@ -1,4 +1,4 @@
-"""AES-256-GCM for data at rest (security brief R-G1, R-G2, R-F4).
+"""AES-256-GCM for data at rest (docs/security.md).
 
 A leaf module: it imports nothing from the apps, so every app may use it. Ciphertext
 carries the format version and key id; the associated data binds it to one table, column

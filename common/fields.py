@@ -35,7 +35,7 @@ class _EncryptedAttribute:
 
 
 class EncryptedTextField(models.TextField):
-    """Text sealed with AES-256-GCM; it cannot be searched, ordered or indexed (R-G3)."""
+    """Text sealed with AES-256-GCM; it cannot be searched, ordered or indexed."""
 
     def __init__(self, *args, row_id_field="pk", **kwargs):
         self.row_id_field = row_id_field

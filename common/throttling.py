@@ -1,4 +1,4 @@
-"""Fixed-window counters in the cache, keyed by purpose and never by identity (R-C5).
+"""Fixed-window counters in the cache, keyed by purpose and never by identity.
 
 A leaf module any app may use. Counters live only in the cache, with a TTL.
 """

@@ -7,7 +7,7 @@ from django.db import DatabaseError
 
 @register(Tags.security, deploy=False)
 def check_allowed_hosts(app_configs, **kwargs):
-    # AllowedHostsOriginValidator trusts every Origin when "*" is allowed (R-E1).
+    # AllowedHostsOriginValidator trusts every Origin when "*" is allowed.
     if "*" in settings.ALLOWED_HOSTS:
         return [
             Error(

@@ -1,4 +1,4 @@
-"""Log filtering that keeps IP addresses out of every log line (security brief R-F1)."""
+"""Log filtering that keeps IP addresses out of every log line (docs/security.md)."""
 
 import logging
 import re

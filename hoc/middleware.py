@@ -9,7 +9,7 @@ class PrivacyHeadersMiddleware:
 
     Every response that passes through Django is dynamic (static files are served before
     the middleware, by the proxy or in development by the static handler), and any of them
-    may carry something personal, so none may be stored by a browser or proxy (R-D4). That
+    may carry something personal, so none may be stored by a browser or proxy. That
     also keeps pages out of the back/forward cache after a quick exit.
     """
 

@@ -1,9 +1,9 @@
 """Start Daphne with the flags HOC chat needs: ``python -m hoc.serve``.
 
 Used by ``make run``, the Dockerfile and the browser tests, so every server runs the same
-way: no access log (it records client IP addresses, R-F1), a neutral Server header (R-D6),
-WebSockets closed no later than the shortest absolute session lifetime (R-E4), and proxy
-headers trusted only when HOC_BEHIND_PROXY says a proxy overwrites them (R-K3).
+way: no access log (it records client IP addresses), a neutral Server header,
+WebSockets closed no later than the shortest absolute session lifetime, and proxy
+headers trusted only when HOC_BEHIND_PROXY says a proxy overwrites them.
 """
 
 import argparse

@@ -87,7 +87,7 @@ def dev_secret(filename, make):
 def parse_key_ring(name, value):
     """Parse "id:base64key,id:base64key" into an ordered {id: 32-byte key} dict.
 
-    The first key encrypts new data; the others stay readable for rotation (R-G2).
+    The first key encrypts new data; the others stay readable for rotation.
     """
     ring = {}
     for item in filter(None, (part.strip() for part in value.split(","))):
@@ -228,7 +228,7 @@ if PRODUCTION:
             raise ImproperlyConfigured(
                 f"{_name} looks typed by hand, not generated; make one as .env.example says."
             )
-# Argon2id for passphrases (R-A3): 64 MiB, 3 passes. Every log-in attempt pays this once,
+# Argon2id for passphrases: 64 MiB, 3 passes. Every log-in attempt pays this once,
 # found or not, which also makes valid and invalid attempts take the same time.
 PASSPHRASE_ARGON2 = {
     "time_cost": 3,
@@ -338,7 +338,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # HOC_DB_POOL_SIZE so HTTP requests still find a connection.
 DB_THREADS = envint("HOC_DB_THREADS", 8)
 
-# Each silenced check says why where it is added; README lists them too (R-K1).
+# Each silenced check says why where it is added; README lists them too.
 SILENCED_SYSTEM_CHECKS = []
 
 # Redis Pub/Sub ignores database numbers: every HOC deployment on one Redis hears every
@@ -367,7 +367,7 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": REDIS_PREFIX,
-                # Messages in Redis are encrypted with a dedicated key (R-E6).
+                # Messages in Redis are encrypted with a dedicated key.
                 "symmetric_encryption_keys": [CHANNEL_LAYER_KEY],
             },
         }
@@ -411,7 +411,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# django-axes (security brief R-C1, R-C2): counts in the cache with a TTL, never in the
+# django-axes (docs/security.md): counts in the cache with a TTL, never in the
 # database, and the "IP address" it sees is a keyed pseudonym that rotates daily.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = 5
@@ -431,7 +431,7 @@ AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 
-# django-otp (R-G4 and R-J1 are completed by the staff-login work).
+# django-otp: the staff second factor (accounts/staff.py, accounts/models.py).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
 
@@ -440,7 +440,7 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 HTTPS = envbool("HOC_HTTPS", PRODUCTION)
 BEHIND_PROXY = envbool("HOC_BEHIND_PROXY", False)
 
-# Server-side sessions: the cookie holds only an opaque key (R-A4, R-B1).
+# Server-side sessions: the cookie holds only an opaque key.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # "__Host-" binds the cookie to this exact host and path; browsers accept the prefix only
 # on Secure cookies, so plain-HTTP development uses an ordinary name.
@@ -452,7 +452,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The server keeps a session at most this long; accounts/sessions.py enforces the shorter
 # idle and absolute limits per role (clients 30 min / 2 h, staff 30 min / 12 h).
 SESSION_COOKIE_AGE = 12 * 60 * 60
-# The CSRF token lives in the session, so there is no second cookie (R-B2).
+# The CSRF token lives in the session, so there is no second cookie.
 CSRF_USE_SESSIONS = True
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_FAILURE_VIEW = "public.views.csrf_failure"
@@ -465,14 +465,15 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = False
 # HSTS preload is hard to undo and binds every subdomain of the organisation's domain; it
-# needs a deliberate decision by the operator (R-D1), so its deploy warning is silenced.
+# needs a deliberate decision by the operator, so its deploy warning is silenced.
 SILENCED_SYSTEM_CHECKS.append("security.W021")
 if BEHIND_PROXY:
     # Only behind a proxy that overwrites this header (Caddy in docker-compose does).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# "same-origin", not "no-referrer" (deviation from R-D3): under "no-referrer" Chromium sends
-# "Origin: null" with every form post, which Django's CSRF origin check rightly refuses.
+# "same-origin", not "no-referrer" (a deviation, noted in docs/security.md): under
+# "no-referrer" Chromium sends "Origin: null" with every form post, which Django's CSRF
+# origin check rightly refuses.
 # Other sites still never receive a Referer from us.
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -535,7 +536,7 @@ if PRODUCTION and not EXIT_URL.startswith("https://"):
     raise ImproperlyConfigured("HOC_EXIT_URL must be an https:// address in production.")
 
 # Daphne closes every WebSocket after this many seconds; at most the shortest absolute
-# session lifetime (clients: 2 hours, R-B3/R-E4). Clients reconnect and resume.
+# session lifetime (clients: 2 hours). Clients reconnect and resume.
 WEBSOCKET_TIMEOUT = envint("HOC_WEBSOCKET_TIMEOUT", 2 * 60 * 60)
 if PRODUCTION and not 0 < WEBSOCKET_TIMEOUT <= 2 * 60 * 60:
     raise ImproperlyConfigured("HOC_WEBSOCKET_TIMEOUT must be between 1 and 7200 in production.")
@@ -570,7 +571,7 @@ CONVERSATION_RETENTION_DAYS = envint("HOC_CONVERSATION_RETENTION_DAYS", 30)
 UNUSED_ACCOUNT_RETENTION_HOURS = envint("HOC_UNUSED_ACCOUNT_RETENTION_HOURS", 24)
 INACTIVE_ACCOUNT_RETENTION_DAYS = envint("HOC_INACTIVE_ACCOUNT_RETENTION_DAYS", 365)
 SIGNUP_RETENTION_DAYS = envint("HOC_SIGNUP_RETENTION_DAYS", 30)
-# The audit log (R-F3): long enough to answer a complaint or an inspection about a handover.
+# The audit log: long enough to answer a complaint or an inspection about a handover.
 AUDIT_RETENTION_DAYS = envint("HOC_AUDIT_RETENTION_DAYS", 730)
 # Referrals (the warm handover): their own record, kept this many days after they are
 # finished (closed, declined, withdrawn, cancelled) or, unfinished, after their last change.
@@ -588,7 +589,7 @@ for _name in (
 
 # --- Logging -----------------------------------------------------------------------------
 
-# Nothing we log may carry an IP address, user agent or message text (R-F1, R-F2): Daphne
+# Nothing we log may carry an IP address, user agent or message text: Daphne
 # runs without its access log (hoc/serve.py), error mails are off, and every record passes
 # a filter that blanks anything shaped like an IP address as a last line of defence.
 ADMINS = []

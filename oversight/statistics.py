@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.apps import apps
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from chat.models import ContactRecord, ContactTheme, Conversation
+from handover.models import Referral
 
 THRESHOLD = 5  # counts below this (but above 0) are not shown
 SMALL = "<5"  # a count of 1 to 4
@@ -221,6 +221,13 @@ def local_bounds(start, end):
 
 
 @dataclass(frozen=True)
+class Referrals:
+    by_partner: Table
+    by_state: Table
+    without_consent: Figure
+
+
+@dataclass(frozen=True)
 class Statistics:
     start: date
     end: date
@@ -243,10 +250,10 @@ class Statistics:
     group_context: Table
     outcomes: Table
     themes: Table
-    referrals: "Referrals | None"
+    referrals: Referrals
 
     def tables(self):
-        tables = [
+        return [
             self.results,
             self.per_week,
             self.per_day,
@@ -258,17 +265,9 @@ class Statistics:
             self.group_context,
             self.outcomes,
             self.themes,
+            self.referrals.by_partner,
+            self.referrals.by_state,
         ]
-        if self.referrals:
-            tables += [self.referrals.by_partner, self.referrals.by_state]
-        return tables
-
-
-@dataclass(frozen=True)
-class Referrals:
-    by_partner: Table
-    by_state: Table
-    without_consent: Figure
 
 
 def compute(start, end):
@@ -448,11 +447,7 @@ def _themes(since, until):
 
 def referral_statistics(start, end):
     """Referrals created in the period, by partner and by state, and how many were made
-    without the client's consent; None while handover has no Referral model."""
-    try:
-        Referral = apps.get_model("handover", "Referral")
-    except LookupError:
-        return None
+    without the client's consent."""
     since, until = local_bounds(start, end)
     referrals = list(
         Referral.objects.filter(created_at__gte=since, created_at__lt=until).values(
@@ -517,15 +512,12 @@ def write_csv(statistics, out):
         ("duur_p90", _("Duur van het gesprek, 90e percentiel (seconden)"), statistics.duration_p90),
         ("doorverbonden", _("Doorverbonden naar een collega"), statistics.transferred),
         ("afgesloten", _("Met afsluitformulier"), statistics.closed),
+        (
+            "verwijzingen_zonder_toestemming",
+            _("Verwijzingen zonder toestemming van de cliënt (meldcode)"),
+            statistics.referrals.without_consent,
+        ),
     ]
-    if statistics.referrals:
-        summary.append(
-            (
-                "verwijzingen_zonder_toestemming",
-                _("Verwijzingen zonder toestemming van de cliënt (meldcode)"),
-                statistics.referrals.without_consent,
-            )
-        )
     for key, label, value in summary:
         if isinstance(value, Duration):
             value = NOT_SHOWN if value.seconds is None else value.seconds

@@ -179,7 +179,7 @@ def quick_exit(request):
 
 @require_safe
 def robots_txt(request):
-    # Only the public pages may be indexed (R-D5); everything else also says noindex.
+    # Only the public pages may be indexed; everything else also says noindex.
     body = "User-agent: *\nDisallow: /beheer/\nDisallow: /chat/\nDisallow: /account/\n"
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 

@@ -3,7 +3,7 @@ import datetime
 from django.db import migrations
 from django.db.models.functions import Trunc
 
-# As accounts.User.save now keeps them for clients (R-F4).
+# As accounts.User.save now keeps them for clients.
 TIMES = ("date_joined", "last_login", "confirmed_at")
 
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# The database itself refuses to change a logged entry, whoever asks (R-F3). Deleting
+# The database itself refuses to change a logged entry, whoever asks. Deleting
 # stays possible for the retention purge (audit.entries.purge_expired).
 POSTGRES = [
     """

@@ -4,10 +4,10 @@
 // what came after the last message we have, render by seq and drop a seq we already have,
 // and resend unacknowledged messages with their first id, so the server stores each once.
 // Nothing outlives this page: the outbox is in memory only, never in browser storage.
+// Reconnecting (backoff, offline, the close codes that end it) is socket.js's.
 
-const CLOSE_NOT_ALLOWED = [4401, 4403];
-const FIRST_RETRY_MS = 1000;
-const MAX_RETRY_MS = 15000;
+import { keepOpen } from "./socket.js";
+
 const TYPING_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 4000;
 const WAITING_REFRESH_MS = 20000;
@@ -28,9 +28,9 @@ function newId() {
 
 // Every chat widget on the page runs on its own: the visitor has one, a counsellor's
 // workspace has one per conversation. The widget tells the page what happens through
-// DOM events on its root ("chat:message", "chat:state", "chat:frame" for frames this
-// module does not handle itself), so the workspace and other modules can react.
-export function startChat(root) {
+// DOM events on its root ("chat:message", and "chat:frame" for frames this module does
+// not handle itself), so the workspace and other modules can react.
+function startChat(root) {
   const text = root.dataset;
   const role = text.role;
   const list = root.querySelector("[data-chat-messages]");
@@ -54,13 +54,10 @@ export function startChat(root) {
     passphrase: text.errorPassphrase,
   };
 
-  let socket = null;
-  let attempt = 0;
-  let retryTimer = null;
+  let link = null; // the socket, once keepOpen has opened it
   let waitingTimer = null;
   let typingTimer = null;
   let lastTypingSent = 0;
-  let stopped = false; // ended, refused, or the page is going away
   let ended = false;
   let caughtUp = false; // the first resume has replayed what was said before this page
 
@@ -70,9 +67,7 @@ export function startChat(root) {
   const items = new Map(); // message id -> its <li>
 
   function send(frame) {
-    if (socket === null || socket.readyState !== WebSocket.OPEN) return false;
-    socket.send(JSON.stringify(frame));
-    return true;
+    return link !== null && link.send(frame);
   }
 
   // --- Messages ---------------------------------------------------------------------------
@@ -116,14 +111,6 @@ export function startChat(root) {
 
   function emit(name, detail) {
     root.dispatchEvent(new CustomEvent(name, { detail, bubbles: true }));
-  }
-
-  // A ready text (a canned response) goes into the box to be adapted, never sent as is.
-  function insertText(value) {
-    const start = input.selectionStart ?? input.value.length;
-    const end = input.selectionEnd ?? input.value.length;
-    input.setRangeText(value, start, end, "end");
-    input.focus();
   }
 
   function onMessage(frame) {
@@ -174,11 +161,10 @@ export function startChat(root) {
     place(item, frame.seq);
   }
 
-  function flushOutbox() {
-    const current = socket;
+  function flushOutbox(current) {
     [...outbox.keys()].forEach((id, index) => {
       setTimeout(() => {
-        if (socket === current && outbox.has(id)) {
+        if (link.socket === current && outbox.has(id)) {
           send({ type: "message.send", id, body: outbox.get(id) });
         }
       }, (index + 1) * RESEND_GAP_MS);
@@ -226,7 +212,6 @@ export function startChat(root) {
     else if (frame.event === "ended") showEnded();
     else if (frame.event === "transferred" && role === "counsellor") refuse(text.msgTransferred);
     else emit("chat:frame", frame);
-    emit("chat:state", { event: frame.event });
   }
 
   function showEnded() {
@@ -242,10 +227,9 @@ export function startChat(root) {
     endedBox.hidden = false;
     // In a workspace, a chat ending in a background tab must not pull the focus there.
     if (!root.closest("[hidden]")) endedBox.focus();
-    emit("chat:state", { event: "ended" });
   }
 
-  // The server said no (session ended, chat handed over): no point in trying again.
+  // The server said no (session ended, chat handed over): socket.js does not try again.
   function refuse(reason) {
     stop();
     const message = reason || text.msgNotAllowed;
@@ -327,66 +311,9 @@ export function startChat(root) {
     error: onError,
   };
 
-  function connect() {
-    if (stopped || socket !== null) return;
-    clearTimeout(retryTimer);
-    retryTimer = null;
-    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    const current = new WebSocket(`${scheme}//${window.location.host}/ws/chat/${text.conversation}/`);
-    socket = current;
-    current.addEventListener("open", () => {
-      attempt = 0;
-      offlineNotice.hidden = true;
-      send({ type: "resume", after: contiguous });
-      flushOutbox();
-    });
-    current.addEventListener("message", (event) => {
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      const handler = HANDLERS[frame.type];
-      if (handler) handler(frame);
-      else emit("chat:frame", frame);
-    });
-    current.addEventListener("close", (event) => {
-      if (socket !== current) return; // dropped on purpose
-      socket = null;
-      if (CLOSE_NOT_ALLOWED.includes(event.code)) refuse();
-      else lostConnection();
-    });
-  }
-
-  function disconnect() {
-    const current = socket;
-    socket = null;
-    if (current !== null) current.close();
-  }
-
-  function lostConnection() {
-    if (stopped) return;
-    offlineNotice.hidden = false;
-    clearTimeout(waitingTimer);
-    // Offline, another try cannot work: the "online" event reconnects.
-    if (retryTimer !== null || navigator.onLine === false) return;
-    const base = Math.min(FIRST_RETRY_MS * 2 ** attempt, MAX_RETRY_MS);
-    attempt += 1;
-    // Jitter, so a server restart is not answered by every browser in the same second.
-    const delay = base * (0.75 + Math.random() * 0.5);
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      connect();
-    }, delay);
-  }
-
   function stop() {
-    stopped = true;
-    clearTimeout(retryTimer);
     clearTimeout(waitingTimer);
-    retryTimer = null;
-    disconnect();
+    link.stop();
   }
 
   form.addEventListener("submit", submit);
@@ -402,34 +329,28 @@ export function startChat(root) {
     if (!send({ type: "end" })) showError(text.msgNoConnection);
   });
 
-  // Browsers keep a WebSocket open for a while after the network goes; drop it at once, so
-  // what is typed meanwhile waits in the outbox and the visitor sees the connection is gone.
-  window.addEventListener("offline", () => {
-    if (stopped) return;
-    disconnect();
-    lostConnection();
-  });
-  window.addEventListener("online", () => {
-    if (stopped) return;
-    attempt = 0;
-    clearTimeout(retryTimer);
-    retryTimer = null;
-    connect();
-  });
-  // Quick exit and any other way of leaving: close the socket before the page goes
-  // (quick-exit.js ends the session on the server).
-  window.addEventListener("pagehide", stop);
   document.addEventListener("visibilitychange", markRead);
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted && !ended) {
-      stopped = false;
-      connect();
-    }
-  });
 
   form.hidden = false;
-  connect();
-  return { root, insertText, focusInput: () => input.focus() };
+  // What is typed while the connection is gone waits in the outbox; the visitor sees that
+  // it is gone (socket.js drops a socket at once when the browser goes offline).
+  link = keepOpen(`/ws/chat/${text.conversation}/`, {
+    onOpen: (current) => {
+      offlineNotice.hidden = true;
+      send({ type: "resume", after: contiguous });
+      flushOutbox(current);
+    },
+    onFrame: (frame) => {
+      const handler = HANDLERS[frame.type];
+      if (handler) handler(frame);
+      else emit("chat:frame", frame);
+    },
+    onLost: () => {
+      offlineNotice.hidden = false;
+      clearTimeout(waitingTimer);
+    },
+    onRefused: () => refuse(),
+  });
 }
 
 for (const root of document.querySelectorAll("[data-chat]")) startChat(root);

@@ -11,6 +11,8 @@
 // does not ask at the same instant, and once more at the end if something changed while
 // it was fetching.
 
+import { keepOpen } from "./socket.js";
+
 const REFRESH_MS = 30000;
 const MIN_GAP_MS = 2000;
 const JITTER_MS = 1000;
@@ -80,32 +82,13 @@ async function refresh() {
   }
 }
 
-let retryMs = 1000;
-
-function listen() {
-  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${window.location.host}/ws/queue/`);
-  socket.addEventListener("open", () => {
-    retryMs = 1000;
+function onFrame(frame) {
+  if (frame.type === "queue.changed") schedule();
+  else if (frame.type === "help.requested") {
+    // Only supervisors' sockets receive this one; the tone does not wait.
+    document.dispatchEvent(new CustomEvent("queue:help"));
     schedule();
-  });
-  socket.addEventListener("message", (event) => {
-    const frame = JSON.parse(event.data);
-    if (frame.type === "queue.changed") schedule();
-    else if (frame.type === "help.requested") {
-      // Only supervisors' sockets receive this one; the tone does not wait.
-      document.dispatchEvent(new CustomEvent("queue:help"));
-      schedule();
-    }
-  });
-  socket.addEventListener("close", (event) => {
-    if (event.code === 4401 || event.code === 4403) {
-      window.location.reload(); // the session ended: the reload leads to the log-in
-      return;
-    }
-    setTimeout(listen, retryMs + Math.random() * 500);
-    retryMs = Math.min(retryMs * 2, 15000);
-  });
+  }
 }
 
 if (section) {
@@ -113,5 +96,10 @@ if (section) {
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) schedule();
   });
-  listen();
+  keepOpen("/ws/queue/", {
+    onOpen: schedule,
+    onFrame,
+    // The session ended (or lost its second factor): the reload leads to the log-in.
+    onRefused: () => window.location.reload(),
+  });
 }

@@ -1,4 +1,4 @@
-"""Brute force against log-ins, without storing any address (R-C1, R-C2, R-C3)."""
+"""Brute force against log-ins, without storing any address."""
 
 import hashlib
 import io

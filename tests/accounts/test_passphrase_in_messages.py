@@ -1,4 +1,4 @@
-"""A client's own passphrase is kept out of the chat, at a bounded cost (R-A5; issue 13 item 3).
+"""A client's own passphrase is kept out of the chat, at a bounded cost (issue 13 item 3).
 
 The attack: every run of seven list words in a message used to be hashed with Argon2id
 (64 MiB, about 0.2 s each) on the sockets' database threads, so one free account could

@@ -1,4 +1,4 @@
-"""Passphrases: strength, the word list, and the keyed hash (security brief R-A1, R-A3)."""
+"""Passphrases: strength, the word list, and the keyed hash (docs/security.md)."""
 
 import ast
 import math

@@ -1,4 +1,4 @@
-"""Login throttling sees a keyed, daily-rotating pseudonym, never an address (R-C2)."""
+"""Login throttling sees a keyed, daily-rotating pseudonym, never an address."""
 
 import datetime
 import hashlib

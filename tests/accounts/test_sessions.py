@@ -1,4 +1,4 @@
-"""Idle and absolute session limits per role (security brief R-B3)."""
+"""Idle and absolute session limits per role (docs/security.md)."""
 
 import time
 

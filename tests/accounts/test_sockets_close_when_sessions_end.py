@@ -1,4 +1,4 @@
-"""Every way a session or a user ends closes that user's sockets at once (R-B4, R-E4).
+"""Every way a session or a user ends closes that user's sockets at once.
 
 The attack: after the admin's log-out, or after an admin unticked a counsellor's "active",
 the old chat socket kept sending, receiving and resuming the whole transcript for up to

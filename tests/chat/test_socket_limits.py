@@ -1,4 +1,4 @@
-"""One session's sockets share one budget: a cap on sockets, on frames, on typing (R-C5).
+"""One session's sockets share one budget: a cap on sockets, on frames, on typing.
 
 The attack: 1,000 sockets on one anonymous session; 150 sockets x 5 frames stored 750
 messages in about 8 s (each socket had its own 5 frames a second); 750 typing frames

@@ -1,5 +1,5 @@
 """Anonymous sessions that hold a chat live by the clients' limits: 30 minutes idle, 2 hours
-at most (R-B3), and the offer to keep an ended chat lasts minutes.
+at most, and the offer to keep an ended chat lasts minutes.
 
 The attack: on a shared device the next person at the browser read an open chat back
 through /chat/, or, after it ended, attached the whole transcript to a new account of their

@@ -1,4 +1,4 @@
-"""Encryption at rest (security brief R-G1–R-G3, R-F4)."""
+"""Encryption at rest (docs/security.md)."""
 
 import base64
 

@@ -1,4 +1,4 @@
-"""After a whole chat, nothing identifying is left behind (R-F1, R-F2, R-A4, R-G1).
+"""After a whole chat, nothing identifying is left behind.
 
 A Daphne process of its own (its log captured) serves a visitor who makes an account, logs
 out and back in with the passphrase, mistypes it once, starts a chat, talks with a

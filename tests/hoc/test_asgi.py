@@ -1,4 +1,4 @@
-"""The WebSocket entry point refuses foreign pages before anything else (R-E1)."""
+"""The WebSocket entry point refuses foreign pages before anything else."""
 
 import pytest
 from channels.auth import AuthMiddlewareStack

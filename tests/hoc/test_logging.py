@@ -1,4 +1,4 @@
-"""Logs never carry IP addresses, user agents or message text (security brief R-F1, R-F2)."""
+"""Logs never carry IP addresses, user agents or message text (docs/security.md)."""
 
 import io
 import logging

@@ -1,4 +1,4 @@
-"""No template or stylesheet loads anything from another host; no inline code (R-D2)."""
+"""No template or stylesheet loads anything from another host; no inline code."""
 
 import re
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""A socket is opened only from the site's own origin: scheme, host and port (R-E1).
+"""A socket is opened only from the site's own origin: scheme, host and port.
 
 An allowed host name is not enough: a page on another port of the same host (another
 service there) or on plain http (a network that injects a page) could otherwise open a

@@ -1,5 +1,7 @@
 """Referrals in the statistics: by partner, by state, and how many were made without consent."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -69,3 +71,23 @@ def test_the_page_shows_them(client, sam, figures):
     html = client.get(reverse("oversight-statistics"), period).content.decode()
     assert "Verwijzingen per partner" in html and "A-hulp" in html
     assert "Verwijzingen zonder toestemming van de cliënt (meldcode)" in html
+
+
+def test_the_csv_holds_them(client, sam, figures):
+    log_in(client, sam)
+    period = {"start": "2026-11-02", "end": "2026-11-15"}
+    response = client.get(reverse("oversight-statistics-csv"), period)
+    values = {(t, k): v for t, k, _label, v in csv.reader(io.StringIO(response.content.decode()))}
+    a = Partner.objects.get(slug="a-test")
+    assert values[("samenvatting", "verwijzingen_zonder_toestemming")] == "5"
+    assert values[("referrals_by_partner", str(a.pk))] == "x"
+    assert values[("referrals_by_partner", "totaal")] == "10"
+    assert values[("referrals_by_state", "sent")] == "x"
+    assert values[("referrals_by_state", "draft")] == "<5"
+
+
+def test_a_period_without_referrals_counts_none(db):
+    figures = statistics.compute(date(2026, 11, 2), date(2026, 11, 15)).referrals
+    assert figures.by_partner.rows == ()
+    assert {str(row.figure) for row in figures.by_state.rows} == {"0"}
+    assert str(figures.without_consent) == "0"

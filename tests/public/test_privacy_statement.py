@@ -1,4 +1,4 @@
-"""The privacy statement states the retention periods the settings enforce (R-H1, R-L4)."""
+"""The privacy statement states the retention periods the settings enforce."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""The quick-exit endpoint ends the session on the server (security brief R-I2)."""
+"""The quick-exit endpoint ends the session on the server (docs/security.md)."""
 
 import re
 

@@ -1,6 +1,6 @@
 """Re-seal every encrypted value with the first key of HOC_FIELD_KEYS: `rotate_keys`.
 
-Rotation (security brief R-G2, docs/operations.md): put the new key first in
+Rotation (docs/security.md, docs/operations.md): put the new key first in
 HOC_FIELD_KEYS and keep the old one behind it, run this command, check with
 `check_field_keys --key-id OLD`, and only then remove the old key. Every model's encrypted
 columns are re-sealed, the audit log's reasons included (the one change its trigger
