@@ -151,14 +151,6 @@ class Referral(models.Model):
         return f"{self.partner_id} {self.state} {self.pk}"
 
     @property
-    def is_anonymous(self):
-        return self.client_id is None
-
-    @property
-    def is_finished(self):
-        return self.state in FINAL_STATES
-
-    @property
     def is_shown_to_client(self):
         return not self.without_consent and self.state not in HIDDEN_FROM_CLIENT
 
