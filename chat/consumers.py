@@ -332,6 +332,7 @@ class ConversationConsumer(CountedConsumer):
             # A bug, not the client's fault: logged with its traceback, and the client is
             # told, without details; the socket stays open.
             logger.exception("A %s frame failed", kind)
+            metrics.socket_errors.add()
             await self.error("internal", "Something went wrong on our side.", content)
 
     def within_rate(self):
