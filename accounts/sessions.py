@@ -17,19 +17,15 @@ the store about once a minute (chat/consumers.py), for what the channel layer lo
 import contextlib
 import functools
 import hashlib
-import logging
 import time
 from importlib import import_module
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_out
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -38,8 +34,8 @@ from django.utils.crypto import constant_time_compare
 
 from accounts import session_keys
 from accounts.models import LoginSession, User
-
-logger = logging.getLogger(__name__)
+from common import broadcast
+from common.refusals import NotAllowed
 
 IDLE_SECONDS = 30 * 60
 CLIENT_MAX_SECONDS = 2 * 60 * 60
@@ -146,13 +142,10 @@ def user_group(user_id):
 
 
 def _tell_sockets_to_close(group):
-    # Never lets a channel-layer failure stop the caller: quick exit and log-out must work
-    # even with Redis down (the sockets then find the session gone at their next action
-    # or re-check).
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, {"type": "session.ended"})
-    except Exception:
-        logger.warning("Could not tell sockets to close", exc_info=True)
+    # After commit, like every broadcast, and never raising (common/broadcast.py): quick
+    # exit and log-out must work even with Redis down (the sockets then find the session
+    # gone at their next action or re-check).
+    broadcast.send_on_commit(group, {"type": "session.ended"})
 
 
 def close_sockets(session_key):
@@ -183,19 +176,19 @@ def end_all_sessions(user):
 
 def stored_session(session, user):
     """A socket's session as the store holds it now (the socket's own copy dates from its
-    connect). PermissionDenied once the session has ended for this socket: deleted (log-out,
+    connect). NotAllowed once the session has ended for this socket: deleted (log-out,
     quick exit, a new key), past its idle or absolute limit, or no longer this user's
     (deactivated, deleted, another role, a new password)."""
     store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
     if not session.session_key or not dict(store.items()):
-        raise PermissionDenied
+        raise NotAllowed
     logged_in_as = store.get(auth.SESSION_KEY)
     if not user.is_authenticated:
         if logged_in_as is not None or (has_lifetime(store, user) and is_expired(store, user)):
-            raise PermissionDenied
+            raise NotAllowed
         return store
     if logged_in_as != str(user.pk) or is_expired(store, user) or not _still(user, store):
-        raise PermissionDenied
+        raise NotAllowed
     return store
 
 

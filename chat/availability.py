@@ -36,14 +36,14 @@ def set_status(user, status):
     Availability.objects.update_or_create(
         user=user, defaults={"status": status, "seen_at": timezone.now()}
     )
-    events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+    events.queue_changed_on_commit()
 
 
 def set_capacity(user, capacity):
     """Take on more (or fewer) chats at once, between one and the cap."""
     capacity = max(1, min(int(capacity), settings.COUNSELLOR_CAPACITY))
     Availability.objects.update_or_create(user=user, defaults={"capacity": capacity})
-    events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+    events.queue_changed_on_commit()
     return capacity
 
 
@@ -55,7 +55,7 @@ def note_seen(user, now=None):
         was_online = is_online(availability, now)
         Availability.objects.filter(pk=availability.pk).update(seen_at=now)
         if not was_online:
-            events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+            events.queue_changed_on_commit()
 
 
 def is_online(availability, now=None):

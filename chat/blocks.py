@@ -18,7 +18,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.utils.crypto import salted_hmac
 from audit import entries
 from chat import conversations, queue
 from chat.models import Block
+from common.refusals import NotAllowed
 
 SESSION_TOKEN = "visitor_token"  # noqa: S105 (a session key name, not a secret)
 DURATIONS = {
@@ -80,7 +80,7 @@ def is_blocked(user, session, address="", now=None):
 def block_visitor(conversation, counsellor, *, duration, reason):
     """Block the visitor of this conversation and end it. A supervisor reviews it later."""
     if conversation.counsellor_id != counsellor.pk:
-        raise PermissionDenied
+        raise NotAllowed
     reason = reason.strip()
     if not reason:
         raise EmptyReason
@@ -95,7 +95,7 @@ def block_visitor(conversation, counsellor, *, duration, reason):
             created_by=counsellor,
         )
         if conversation.is_open:
-            conversations.end_conversation(conversation, by="counsellor")
+            conversations.end_conversation(conversation, by="counsellor", actor=counsellor)
         entries.record(
             counsellor,
             entries.Action.VISITOR_BLOCKED,
@@ -127,7 +127,7 @@ def can_block(conversation):
 def review(block, supervisor, *, lift):
     """A supervisor upholds the block or lifts it at once."""
     if not supervisor.is_supervisor:
-        raise PermissionDenied
+        raise NotAllowed
     now = timezone.now()
     with transaction.atomic():
         Block.objects.filter(pk=block.pk).update(

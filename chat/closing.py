@@ -6,14 +6,11 @@ from django.utils import timezone
 from audit import entries
 from chat import conversations, records
 from chat.models import ContactRecord, ContactTheme
+from common.refusals import NotAllowed
 
 Theme = ContactTheme.Theme
 GroupContext = ContactRecord.GroupContext
 Outcome = ContactRecord.Outcome
-
-
-class NotYours(Exception):
-    """Only the counsellor who holds the conversation fills in its closing form."""
 
 
 def close(conversation, counsellor, *, themes, group_context, outcome):
@@ -22,10 +19,10 @@ def close(conversation, counsellor, *, themes, group_context, outcome):
     Themes, group context and outcome are coarse categories only: never a group's name.
     """
     if conversation.counsellor_id != counsellor.pk:
-        raise NotYours
+        raise NotAllowed
     with transaction.atomic():
         if conversation.is_open:
-            conversations.end_conversation(conversation, by="counsellor")
+            conversations.end_conversation(conversation, by="counsellor", actor=counsellor)
         record = records.record_of(conversation)
         record.group_context = GroupContext(group_context)
         record.outcome = Outcome(outcome)

@@ -15,7 +15,6 @@ import uuid
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from redis.exceptions import RedisError
 
@@ -24,6 +23,7 @@ from chat import conversations, events, guests, queue, socket_limits
 from chat.models import Message
 from common import metrics
 from common.db_threads import in_db_thread
+from common.refusals import InvalidFrame, NotAllowed, Refused
 
 logger = logging.getLogger(__name__)
 
@@ -39,37 +39,40 @@ RECHECK_SECONDS = 60
 # A sequence number in a frame must fit the seq column (PositiveIntegerField).
 SEQ_MAX = 2**31 - 1
 # PostgreSQL or Redis failing under a frame: the client keeps its message and retries.
-UNAVAILABLE = (DatabaseError, RedisError, OSError, asyncio.TimeoutError)
+# Django wraps psycopg's errors in DatabaseError and redis-py its socket errors in
+# RedisError; ConnectionError and TimeoutError are what a socket raises unwrapped. Not
+# every OSError: PermissionError is one, and a refusal or a bug is not "try again".
+UNAVAILABLE = (DatabaseError, RedisError, ConnectionError, TimeoutError)
 # A socket writes its activity back at most this often (the idle limit is 30 minutes), so
 # a chat message costs one INSERT and no session write.
 ACTIVITY_SAVE_SECONDS = 5 * 60
 
 
 def _authorise(user, session, conversation_id):
-    """(conversation, role) or PermissionDenied: sessions, TOTP and participation.
+    """(conversation, role) or NotAllowed: sessions, TOTP and participation.
 
     Anonymous sessions holding a chat have the clients' lifetimes too (accounts/sessions.py).
     """
     sessions.ensure_clocks(session, user, save=True)
     if sessions.has_lifetime(session, user):
         if sessions.is_expired(session, user):
-            raise PermissionDenied
+            raise NotAllowed
         sessions.note_activity(session, user, save=True)
     staff_member = user.is_authenticated and user.is_staff_member
     if staff_member and not staff.is_verified_session(user, session):
-        raise PermissionDenied
+        raise NotAllowed
     conversation = conversations.get_conversation_for(user, conversation_id, session)
     return conversation, conversations.role_in(conversation, user, session)
 
 
 def _recheck(user, session, conversation_id):
     """The session as stored now, while this socket may still take part in the conversation;
-    PermissionDenied otherwise. Unlike _authorise it notes no activity: an open socket
+    NotAllowed otherwise. Unlike _authorise it notes no activity: an open socket
     alone does not keep a session alive."""
     session = sessions.stored_session(session, user)
     staff_member = user.is_authenticated and user.is_staff_member
     if staff_member and not staff.is_verified_session(user, session):
-        raise PermissionDenied
+        raise NotAllowed
     conversations.get_conversation_for(user, conversation_id, session)
     return session
 
@@ -98,7 +101,7 @@ def _send(conversation, role, user, body, client_id, session, note_activity):
     if note_activity:
         sessions.note_activity(session, user, save=True)
     if role == Message.Sender.GUEST:
-        guests.visible_after(conversation, session)  # PermissionDenied once removed
+        guests.visible_after(conversation, session)  # NotAllowed once removed
     message, _ = conversations.post_message(conversation, role, body, client_id, author)
     return message.seq
 
@@ -109,19 +112,36 @@ def _end(user, session, conversation_id):
         # A guest leaves; the conversation goes on between the client and the counsellor.
         guests.remove(guests.invitation_in(session, conversation), None, session)
         return
-    conversations.end_conversation(conversation, by=role)
+    conversations.end_conversation(conversation, by=role, actor=user)
 
 
 def frame_seq(value):
-    """A sequence number from a frame, or ValueError ("invalid"): NaN, Infinity and numbers
-    beyond the column would otherwise fail deep in the database or the channel layer."""
+    """A sequence number from a frame, or InvalidFrame: NaN, Infinity and numbers beyond
+    the column would otherwise fail deep in the database or the channel layer."""
     try:
         number = int(value)
-    except OverflowError:
-        raise ValueError from None
+    except (OverflowError, ValueError, TypeError):
+        raise InvalidFrame from None
     if not 0 <= number <= SEQ_MAX:
-        raise ValueError
+        raise InvalidFrame
     return number
+
+
+def is_text(value):
+    """JSON can carry a lone surrogate ("\\ud800"), which is no text and cannot be stored."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def frame_id(value):
+    """A message's client id from a frame (a UUID), or InvalidFrame."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise InvalidFrame from None
 
 
 class CountedConsumer(AsyncJsonWebsocketConsumer):
@@ -194,7 +214,7 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(RECHECK_SECONDS * random.uniform(0.75, 1))  # noqa: S311 (jitter)
             try:
                 await self.recheck()
-            except PermissionDenied:
+            except Refused:
                 await self.close(code=CLOSE_SESSION_ENDED)
                 return
             except UNAVAILABLE:
@@ -224,7 +244,7 @@ class ConversationConsumer(CountedConsumer):
             conversation, self.role = await in_db_thread(_authorise)(
                 self.user, self.session, self.conversation_id
             )
-        except PermissionDenied:
+        except Refused:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         except UNAVAILABLE:
@@ -269,7 +289,7 @@ class ConversationConsumer(CountedConsumer):
         if not sessions.has_lifetime(self.session, self.user):
             return False
         if sessions.is_expired(self.session, self.user):
-            raise PermissionDenied
+            raise NotAllowed
         return time.time() - self.session[sessions.SEEN] > ACTIVITY_SAVE_SECONDS
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
@@ -296,25 +316,24 @@ class ConversationConsumer(CountedConsumer):
             return
         try:
             await handler(self, content)
-        except PermissionDenied:
-            await self.error("not_allowed", "You are not part of this conversation.", content)
-            await self.close(code=CLOSE_NOT_ALLOWED)
-        except conversations.ConversationClosed:
-            await self.error("ended", "This conversation has ended.", content)
-        except conversations.MessageTooLong:
-            await self.error("too_long", "A message holds at most 4,000 characters.", content)
-        except conversations.PassphraseInMessage:
-            await self.error(
-                "passphrase",
-                "This message holds your passphrase, so it was not sent. Keep it to yourself.",
-                content,
-            )
-        except (conversations.EmptyMessage, ValueError, TypeError):
+        except Refused as refused:
+            if refused.code == NotAllowed.code:
+                await self.error(refused.code, "You are not part of this conversation.", content)
+                await self.close(code=CLOSE_NOT_ALLOWED)
+            else:
+                await self.error(refused.code, refused.message, content)
+        except InvalidFrame:
             await self.error("invalid", "This frame is missing or has a wrong field.", content)
         except UNAVAILABLE:
             # Not a crash: the frame may or may not have taken effect, and a resend with the
             # same id is stored once, so the client keeps it and tries again.
             await self.error("unavailable", "Temporarily unavailable; try again.", content)
+        except Exception:
+            # A bug, not the client's fault: logged with its traceback, and the client is
+            # told, without details; the socket stays open.
+            logger.exception("A %s frame failed", kind)
+            metrics.socket_errors.add()
+            await self.error("internal", "Something went wrong on our side.", content)
 
     def within_rate(self):
         """Every frame counts, whatever it holds: against this socket's 5 a second, then
@@ -349,9 +368,9 @@ class ConversationConsumer(CountedConsumer):
 
     async def on_send(self, content):
         body = content.get("body")
-        client_id = str(uuid.UUID(str(content.get("id"))))
-        if not isinstance(body, str):
-            raise ValueError
+        client_id = frame_id(content.get("id"))
+        if not isinstance(body, str) or not is_text(body):
+            raise InvalidFrame
         note_activity = self.session_allows_sending()
         seq = await in_db_thread(_send)(
             self.conversation, self.role, self.user, body, client_id, self.session, note_activity
@@ -360,22 +379,16 @@ class ConversationConsumer(CountedConsumer):
         metrics.messages.add()
 
     async def on_typing(self, content):
-        # Only the visitor's typing is shown, and only to the counsellor (security brief
-        # Part C 9: nothing about the counsellor's timing reaches the visitor's screen).
-        # Merged across the session's sockets: a counsellor needs one now and then.
-        if self.role == Message.Sender.VISITOR and socket_limits.allow_typing(self.budget):
-            await self.channel_layer.group_send(
-                self.group, {"type": "broadcast", "event": {"type": "typing"}}
-            )
+        # Who hears it is chat/events.py's rule. Merged across the session's sockets: a
+        # counsellor needs one now and then.
+        told = events.typing(self.conversation, self.role)
+        if told is not None and socket_limits.allow_typing(self.budget):
+            await self.channel_layer.group_send(*told)
 
     async def on_read(self, content):
-        seq = frame_seq(content.get("seq"))
-        if self.role != Message.Sender.VISITOR:
-            return  # the visitor never learns when the counsellor reads (Part C 9)
-        await self.channel_layer.group_send(
-            self.group,
-            {"type": "broadcast", "event": {"type": "read", "by": self.role, "seq": seq}},
-        )
+        told = events.read(self.conversation, self.role, frame_seq(content.get("seq")))
+        if told is not None:
+            await self.channel_layer.group_send(*told)
 
     async def on_end(self, content):
         await in_db_thread(_end)(self.user, self.session, self.conversation_id)
@@ -389,30 +402,19 @@ class ConversationConsumer(CountedConsumer):
     }
 
     async def broadcast(self, message):
-        event = message["event"]
-        if "to" in message and self.role not in message["to"]:
-            return  # for some roles only (events.send_on_commit's `to`)
-        if self.role == Message.Sender.GUEST and event.get("type") == "read":
+        """Deliver what chat/events.py addressed to this socket; decide nothing."""
+        if not events.reaches(message, self.role, self.user.pk):
             return
-        if event.get("type") == "typing" and self.role != Message.Sender.COUNSELLOR:
-            return
-        if event.get("type") == "read" and event.get("by") == self.role:
-            return
-        if event.get("event") == "transferred":
-            # Only the counsellor who handed the chat over hears of it, and loses the
-            # socket at once: from now on nothing of this conversation reaches them.
-            if self.role == Message.Sender.COUNSELLOR and event.get("staff") == self.user.pk:
-                await self.send_json({"type": "event", "event": "transferred"})
-                await self.close(code=CLOSE_NOT_ALLOWED)
-            return
-        await self.send_json(event)
+        await self.send_json(message["event"])
+        if message.get("close"):
+            await self.close(code=CLOSE_NOT_ALLOWED)
 
 
 def _authorise_staff(user, session):
     if not user.is_authenticated or not user.is_staff_member:
-        raise PermissionDenied
+        raise NotAllowed
     if sessions.is_expired(session, user) or not staff.is_verified_session(user, session):
-        raise PermissionDenied
+        raise NotAllowed
 
 
 def _recheck_staff(user, session):
@@ -431,8 +433,8 @@ class QueueConsumer(CountedConsumer):
         self.user, self.session = self.scope["user"], self.scope["session"]
         try:
             await database_sync_to_async(_authorise_staff)(self.user, self.session)
-            self.supervises = self.user.is_supervisor
-        except PermissionDenied:
+            self.role = events.SUPERVISOR if self.user.is_supervisor else events.COUNSELLOR
+        except Refused:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         await self.join_groups(events.QUEUE_GROUP)
@@ -455,8 +457,6 @@ class QueueConsumer(CountedConsumer):
         metrics.error_frames.add()
 
     async def broadcast(self, message):
-        kind = message["event"].get("type")
-        if kind == "help.requested" and self.supervises:
-            await self.send_json({"type": "help.requested"})
-        elif kind in ("queue.changed", "help.requested"):
-            await self.send_json({"type": "queue.changed"})
+        """Deliver what chat/events.py addressed to this socket; decide nothing."""
+        if events.reaches(message, self.role, self.user.pk):
+            await self.send_json(message["event"])

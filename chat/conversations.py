@@ -5,30 +5,39 @@ import uuid
 from contextlib import nullcontext
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from accounts import passphrases, session_keys
 from accounts.models import User
+from audit import entries
 from chat import consent, events, queue, records
 from chat.models import Conversation, GuestInvitation, Message
+from common.refusals import NotAllowed, Refused
 
 
-class ConversationClosed(Exception):
+class ConversationClosed(Refused):
     """The conversation has ended; nothing more can be said in it."""
 
-
-class MessageTooLong(Exception):
-    pass
-
-
-class EmptyMessage(Exception):
-    pass
+    code = "ended"
+    default_message = "This conversation has ended."
 
 
-class PassphraseInMessage(Exception):
+class MessageTooLong(Refused):
+    code = "too_long"
+    default_message = "A message holds at most 4,000 characters."
+
+
+class EmptyMessage(Refused):
+    code = "invalid"
+    default_message = "This frame is missing or has a wrong field."
+
+
+class PassphraseInMessage(Refused):
     """The client is about to send their own passphrase: it is not sent."""
+
+    code = "passphrase"
+    default_message = "This message holds your passphrase, so it was not sent. Keep it to yourself."
 
 
 def open_conversation(
@@ -67,7 +76,7 @@ def open_conversation(
             queue.remember_source(conversation, source)
         if client is not None and client.first_conversation_at is None:
             User.objects.filter(pk=client.pk).update(first_conversation_at=timezone.now())
-        events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+        events.queue_changed_on_commit()
     return conversation
 
 
@@ -76,7 +85,7 @@ def leave_message(client, body, source=None):
     answers it later and the client reads the answer after logging in. Counted like a
     start (`source`, see open_conversation)."""
     if not client.is_client:
-        raise PermissionDenied
+        raise NotAllowed
     with transaction.atomic():
         conversation = open_conversation(
             for_whom=Conversation.ForWhom.SELF,
@@ -104,14 +113,14 @@ def answered_messages(client):
 def get_conversation_for(user, conversation_id, session=None):
     """The conversation if this user (or this anonymous browser session) may take part.
 
-    Raises PermissionDenied otherwise; used by views and sockets alike, on every action.
+    Raises NotAllowed otherwise; used by views and sockets alike, on every action.
     """
     try:
         conversation = Conversation.objects.get(pk=conversation_id)
     except (Conversation.DoesNotExist, ValueError, TypeError):
-        raise PermissionDenied from None
+        raise NotAllowed from None
     if role_in(conversation, user, session) is None:
-        raise PermissionDenied
+        raise NotAllowed
     return conversation
 
 
@@ -179,36 +188,40 @@ def post_message(conversation, sender, body, client_id, author=None):
         return _refused_or_stored_before(conversation, message.client_id)
     message._state.adding = False
     message._state.db = DEFAULT_DB_ALIAS
-    events.send_on_commit(conversation.group_name, message.as_event())
+    events.send_on_commit(events.Audience.conversation(conversation), message.as_event())
     return message, True
 
 
 # The next number and the message in one statement. The UPDATE's row lock orders
 # concurrent posts in a conversation; its WHERE is the per-action authorisation: the
 # conversation is open and, for a counsellor, still theirs (transfers change it; a
-# visitor's part never changes while the conversation is open).
-_POST = """
-    WITH bumped AS (
-        UPDATE chat_conversation SET last_seq = last_seq + 1
-        WHERE id = %s AND state IN ('waiting', 'active') AND (%s OR counsellor_id = %s)
-        RETURNING id, last_seq
-    )
-    INSERT INTO chat_message
-        (id, client_id, sender, author_id, body, created_at, conversation_id, seq)
-    SELECT %s, %s, %s, %s, %s, %s, bumped.id, bumped.last_seq FROM bumped
-    RETURNING seq
-"""
-# SQLite (development only) has no UPDATE inside WITH: the same in two statements.
-_BUMP = """
-    UPDATE chat_conversation SET last_seq = last_seq + 1
-    WHERE id = %s AND state IN ('waiting', 'active') AND (%s OR counsellor_id = %s)
+# visitor's part never changes while the conversation is open). The columns come from the
+# model, so a new field of Message is written here too: every one but the two taken from
+# the conversation row.
+_FROM_CONVERSATION = ("conversation", "seq")
+_VALUE_FIELDS = [f for f in Message._meta.concrete_fields if f.name not in _FROM_CONVERSATION]
+_COLUMNS = ", ".join(
+    [f.column for f in _VALUE_FIELDS]
+    + [Message._meta.get_field(name).column for name in _FROM_CONVERSATION]
+)
+_PLACEHOLDERS = ", ".join(["%s"] * len(_VALUE_FIELDS))
+# Table and column names from the model, values as parameters: nothing from outside.
+_BUMP = f"""
+    UPDATE {Conversation._meta.db_table} SET last_seq = last_seq + 1
+    WHERE id = %s AND state IN ({", ".join(["%s"] * len(Conversation.OPEN_STATES))})
+        AND (%s OR counsellor_id = %s)
     RETURNING id, last_seq
-"""
-_INSERT = """
-    INSERT INTO chat_message
-        (id, client_id, sender, author_id, body, created_at, conversation_id, seq)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-"""
+"""  # noqa: S608
+_POST = f"""
+    WITH bumped AS ({_BUMP})
+    INSERT INTO {Message._meta.db_table} ({_COLUMNS})
+    SELECT {_PLACEHOLDERS}, bumped.id, bumped.last_seq FROM bumped
+    RETURNING seq
+"""  # noqa: S608
+# SQLite (development only) has no UPDATE inside WITH: the same in two statements.
+_INSERT = f"""
+    INSERT INTO {Message._meta.db_table} ({_COLUMNS}) VALUES ({_PLACEHOLDERS}, %s, %s)
+"""  # noqa: S608
 
 
 def _insert_message(message, sender, author):
@@ -216,11 +229,11 @@ def _insert_message(message, sender, author):
     as_counsellor = sender == Message.Sender.COUNSELLOR
     bump_params = [
         _db_value(Conversation, "id", message.conversation_id),
+        *Conversation.OPEN_STATES,
         not as_counsellor,
         author.pk if as_counsellor and author is not None else None,
     ]
-    columns = ["id", "client_id", "sender", "author", "body", "created_at"]
-    values = [_db_value(Message, name, message) for name in columns]
+    values = [_db_value(Message, field.name, message) for field in _VALUE_FIELDS]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_POST, [*bump_params, *values])
@@ -250,38 +263,51 @@ def _refused_or_stored_before(conversation, client_id):
     existing = Message.objects.filter(conversation=conversation, client_id=client_id).first()
     if existing is not None:
         return existing, False
-    if not Conversation.objects.filter(
-        pk=conversation.pk, state__in=[Conversation.State.WAITING, Conversation.State.ACTIVE]
-    ).exists():
+    if not Conversation.objects.open().filter(pk=conversation.pk).exists():
         raise ConversationClosed
-    raise PermissionDenied
+    raise NotAllowed
 
 
 def messages_after(conversation, seq):
     return list(conversation.messages.filter(seq__gt=seq).order_by("seq"))
 
 
-def end_conversation(conversation, by):
-    """End a waiting or active conversation; anyone taking part may."""
+def end_conversation(conversation, by, actor=None):
+    """End a waiting or active conversation; anyone taking part may. `by` is who ended it
+    (visitor, counsellor, or system), `actor` the staff member if one did.
+
+    The audit log records the ending, with who but never what was said; a visitor is
+    recorded by role only, not by account, like every other entry about clients.
+    """
     with transaction.atomic():
-        ended = Conversation.objects.filter(
-            pk=conversation.pk, state__in=[Conversation.State.WAITING, Conversation.State.ACTIVE]
-        ).update(
-            state=(
-                Conversation.State.ABANDONED
-                if conversation.state == Conversation.State.WAITING and by == Message.Sender.VISITOR
-                else Conversation.State.ENDED
-            ),
-            ended_at=timezone.now(),
+        ended = (
+            Conversation.objects.open()
+            .filter(pk=conversation.pk)
+            .update(
+                state=(
+                    Conversation.State.ABANDONED
+                    if conversation.state == Conversation.State.WAITING
+                    and by == Message.Sender.VISITOR
+                    else Conversation.State.ENDED
+                ),
+                ended_at=timezone.now(),
+            )
         )
         if not ended:
             raise ConversationClosed
         conversation.refresh_from_db()
         records.note_ended(conversation)
-        events.send_on_commit(
-            conversation.group_name, events.state_event(conversation, "ended", by=by)
+        entries.record(
+            actor if by == Message.Sender.COUNSELLOR else None,
+            entries.Action.CONVERSATION_ENDED,
+            conversation=conversation,
+            detail=f"by={by} state={conversation.state}",
         )
-        events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+        events.send_on_commit(
+            events.Audience.conversation(conversation),
+            events.state_event(conversation, "ended", by=by),
+        )
+        events.queue_changed_on_commit()
     return conversation
 
 
@@ -308,7 +334,7 @@ def attach_to_client(conversation_id, client):
         moved = Conversation.objects.filter(
             pk=conversation_id,
             client__isnull=True,
-            state__in=[Conversation.State.ENDED, Conversation.State.ABANDONED],
+            state__in=Conversation.FINISHED_STATES,
         ).update(client=client)
         if moved and client.first_conversation_at is None:
             User.objects.filter(pk=client.pk).update(first_conversation_at=timezone.now())

@@ -1,65 +1,128 @@
-"""Broadcasts to a conversation's sockets, only after the database has committed.
+"""Who hears which event: the domain function that causes an event names its audience.
 
-A message that rolls back must never have been seen (style brief, anti-pattern 3). The
-channel layer may drop a broadcast (the PubSub layer delivers at most once); clients then
-catch up from the database by sequence number.
+`send_on_commit(audience, event)` is the one way a chat event reaches sockets, after the
+database has committed (common/broadcast.py). The consumers only deliver what `reaches`
+them; they decide nothing about who may hear what. The privacy rule lives here too: the
+visitor never learns when the counsellor reads or types, and neither does a partner's
+guest (`typing` and `read` go to the counsellor only, and only the visitor's).
 """
 
-import asyncio
-import logging
+from dataclasses import dataclass
 
-from asgiref.sync import SyncToAsync, async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from chat.models import Message
+from common import broadcast
 
 QUEUE_GROUP = "queue"
-_sending = set()  # broadcasts handed to the event loop, kept until done
+# A queue socket's role (chat/consumers.py QueueConsumer): supervisors and admins, or not.
+SUPERVISOR = "supervisor"
+COUNSELLOR = Message.Sender.COUNSELLOR
+VISITOR = Message.Sender.VISITOR
+# Events about someone's timing: never to the visitor's or a guest's socket.
+COUNSELLOR_ONLY = frozenset({"typing", "read"})
 
 
-def send_on_commit(group, event, to=None):
-    """`to`: only sockets of these roles forward it (for example ("visitor",))."""
+@dataclass(frozen=True)
+class Audience:
+    """A group's sockets, or only those with one of `roles` (a conversation socket's role:
+    visitor, counsellor, guest; a queue socket's: supervisor, counsellor), or only one
+    user's (`user`)."""
+
+    group: str
+    roles: tuple | None = None
+    user: int | None = None
+
+    @classmethod
+    def conversation(cls, conversation):
+        """Everyone taking part: the visitor, the counsellor and a guest."""
+        return cls(conversation.group_name)
+
+    @classmethod
+    def counsellor(cls, conversation, user=None):
+        """The counsellor's sockets only; with `user`, only that staff member's."""
+        return cls(conversation.group_name, (COUNSELLOR,), getattr(user, "pk", user))
+
+    @classmethod
+    def visitor(cls, conversation):
+        return cls(conversation.group_name, (VISITOR,))
+
+    @classmethod
+    def queue(cls):
+        """Every staff member's queue socket."""
+        return cls(QUEUE_GROUP)
+
+    @classmethod
+    def supervisors(cls):
+        return cls(QUEUE_GROUP, (SUPERVISOR,))
+
+    @classmethod
+    def counsellors(cls):
+        """The queue sockets of staff who are not supervisors."""
+        return cls(QUEUE_GROUP, (COUNSELLOR,))
+
+
+def send_on_commit(audience, event, *, then_close=False):
+    """Broadcast `event` to `audience` after commit. `then_close`: the sockets it reaches
+    close (4403) once they have sent it, as the counsellor's does after a transfer."""
+    broadcast.send_on_commit(audience.group, layer_message(audience, event, then_close))
+
+
+def layer_message(audience, event, then_close=False):
+    if event.get("type") in COUNSELLOR_ONLY and audience.roles != (COUNSELLOR,):
+        raise ValueError(f"{event['type']!r} goes to the counsellor only")
     message = {"type": "broadcast", "event": event}
-    if to is not None:
-        message["to"] = list(to)
+    if audience.roles is not None:
+        message["to"] = list(audience.roles)
+    if audience.user is not None:
+        message["user"] = audience.user
+    if then_close:
+        message["close"] = True
+    return message
 
-    transaction.on_commit(lambda: _send(group, message))
+
+def reaches(message, role, user_id):
+    """Whether a socket of this role and user delivers this layer message."""
+    if "to" in message and role not in message["to"]:
+        return False
+    return "user" not in message or message["user"] == user_id
 
 
 def signal_on_commit(group, message):
     """A channel-layer message for the consumers themselves, never forwarded to a browser
     (for example `guest.removed`, which closes a removed guest's socket)."""
-    transaction.on_commit(lambda: _send(group, message))
+    broadcast.send_on_commit(group, message)
 
 
-def _send(group, message):
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if loop is not None and loop.is_running():
-        # Called from a thread of a running server (a socket's database work, a view):
-        # hand the broadcast to the event loop instead of holding this thread, and with
-        # it a database connection, for a round trip to Redis (bench/README.md).
-        loop.call_soon_threadsafe(_start, group, message)
-    else:
-        async_to_sync(get_channel_layer().group_send)(group, message)
+# --- What a socket's own frames tell others (no database: sent at once by the consumer) ---
 
 
-def _start(group, message):
-    task = get_channel_layer().group_send(group, message)
-    future = asyncio.ensure_future(task)
-    _sending.add(future)
-    future.add_done_callback(_done)
+def typing(conversation, by):
+    """(group, layer message) for a `typing` frame, or None: only the visitor's typing is
+    told, and only to the counsellor."""
+    if by != VISITOR:
+        return None
+    audience = Audience.counsellor(conversation)
+    return audience.group, layer_message(audience, {"type": "typing"})
 
 
-def _done(future):
-    _sending.discard(future)
-    if not future.cancelled() and future.exception() is not None:
-        # The message is stored; clients catch up by sequence number (module docstring).
-        logger.warning("A broadcast did not reach the channel layer", exc_info=future.exception())
+def read(conversation, by, seq):
+    """(group, layer message) for a `read` frame, or None: only the visitor's reading is
+    told, and only to the counsellor."""
+    if by != VISITOR:
+        return None
+    audience = Audience.counsellor(conversation)
+    return audience.group, layer_message(audience, {"type": "read", "by": by, "seq": seq})
+
+
+# --- Event builders ---
 
 
 def state_event(conversation, name, **extra):
     return {"type": "event", "event": name, "conversation": str(conversation.pk), **extra}
+
+
+def transferred():
+    """To the counsellor who handed the chat over: nothing about whom to."""
+    return {"type": "event", "event": "transferred"}
 
 
 def queue_changed():
@@ -67,5 +130,14 @@ def queue_changed():
 
 
 def help_requested():
-    """To the queue group: the supervisors' pages say so; counsellors' pages refresh."""
     return {"type": "help.requested"}
+
+
+def queue_changed_on_commit():
+    send_on_commit(Audience.queue(), queue_changed())
+
+
+def help_requested_on_commit():
+    """Supervisors' pages say so; counsellors' pages only refresh their queue."""
+    send_on_commit(Audience.supervisors(), help_requested())
+    send_on_commit(Audience.counsellors(), queue_changed())

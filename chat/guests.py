@@ -12,7 +12,6 @@ import hashlib
 import secrets
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from audit import entries
 from audit.entries import Action
 from chat import conversations, events
 from chat.models import GuestInvitation, Message
+from common.refusals import NotAllowed
 
 LINK_LIFETIME = datetime.timedelta(minutes=30)
 
@@ -39,7 +39,7 @@ def invite(conversation, partner_name, counsellor, referral_id=None):
     """A new single-use link for the conversation's counsellor to pass on. Returns
     (invitation, token); only the token's hash is kept, so show the token now."""
     if not conversation.is_open or conversation.counsellor_id != counsellor.pk:
-        raise PermissionDenied
+        raise NotAllowed
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = GuestInvitation.objects.create(
@@ -124,7 +124,7 @@ def visible_after(conversation, session):
     """The guest reads only messages with a higher seq than this."""
     invitation = invitation_in(session, conversation)
     if invitation is None or invitation.joined_seq is None:
-        raise PermissionDenied
+        raise NotAllowed
     return invitation.joined_seq
 
 
@@ -138,9 +138,9 @@ def remove(invitation, by, session=None):
     invitation = GuestInvitation.objects.select_related("conversation").get(pk=invitation.pk)
     if by is None:
         if invitation_in(session, invitation.conversation) != invitation:
-            raise PermissionDenied
+            raise NotAllowed
     elif invitation.conversation.counsellor_id != by.pk:
-        raise PermissionDenied
+        raise NotAllowed
     with transaction.atomic():
         removed = _end(invitation, by, "" if by else " left")
     if removed and by is None and session is not None:

@@ -1,18 +1,18 @@
 """The "help" signal: a counsellor asks the supervisor on duty to join them."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from audit import entries
 from chat import events
 from chat.models import HelpRequest
+from common.refusals import NotAllowed
 
 
 def request_help(conversation, counsellor):
     """One open request per conversation; asking again changes nothing."""
     if conversation.counsellor_id != counsellor.pk or not conversation.is_open:
-        raise PermissionDenied
+        raise NotAllowed
     with transaction.atomic():
         existing = open_requests().filter(conversation=conversation).first()
         if existing is not None:
@@ -21,14 +21,14 @@ def request_help(conversation, counsellor):
             conversation=conversation, requested_by=counsellor
         )
         entries.record(counsellor, entries.Action.HELP_REQUESTED, conversation=conversation)
-        events.send_on_commit(events.QUEUE_GROUP, events.help_requested())
+        events.help_requested_on_commit()
     return help_request
 
 
 def answer(help_request, supervisor):
     """A supervisor takes the request up (and then usually looks into the chat)."""
     if not supervisor.is_supervisor:
-        raise PermissionDenied
+        raise NotAllowed
     with transaction.atomic():
         answered = HelpRequest.objects.filter(pk=help_request.pk, answered_at__isnull=True).update(
             answered_by=supervisor, answered_at=timezone.now()
@@ -39,7 +39,7 @@ def answer(help_request, supervisor):
                 entries.Action.HELP_ANSWERED,
                 conversation=help_request.conversation_id,
             )
-            events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+            events.queue_changed_on_commit()
     return bool(answered)
 
 

@@ -60,6 +60,10 @@ class Closure(models.Model):
 
 
 class ConversationQuerySet(models.QuerySet):
+    def open(self):
+        """Waiting or active: something can still be said (Conversation.OPEN_STATES)."""
+        return self.filter(state__in=Conversation.OPEN_STATES)
+
     def waiting(self):
         """The queue: in danger first, then minors, then the longest waiting, as far as the
         answers earned it (`Conversation.priority`)."""
@@ -89,6 +93,11 @@ class Conversation(models.Model):
         ACTIVE = "active", _("lopend")
         ENDED = "ended", _("beëindigd")
         ABANDONED = "abandoned", _("verlaten in de wachtrij")
+
+    # Something can still be said: the one definition, also in SQL (chat/conversations.py).
+    OPEN_STATES = (State.WAITING, State.ACTIVE)
+    # The rest: ended by someone, or left while waiting.
+    FINISHED_STATES = (State.ENDED, State.ABANDONED)
 
     class ForWhom(models.TextChoices):
         SELF = "self", _("voor mezelf")
@@ -148,7 +157,7 @@ class Conversation(models.Model):
 
     @property
     def is_open(self):
-        return self.state in (self.State.WAITING, self.State.ACTIVE)
+        return self.state in self.OPEN_STATES
 
 
 class Message(models.Model):

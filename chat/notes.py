@@ -1,10 +1,10 @@
 """Internal notes on a conversation: for staff only, sealed like every free text."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from audit import entries
 from chat.models import Note
+from common.refusals import NotAllowed
 
 NOTE_MAX_CHARS = 2000
 
@@ -20,7 +20,7 @@ def may_read_notes(conversation, user):
 
 def add_note(conversation, author, body):
     if not may_read_notes(conversation, author):
-        raise PermissionDenied
+        raise NotAllowed
     body = body.strip()[:NOTE_MAX_CHARS]
     if not body:
         raise EmptyNote

@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit import entries
 from chat import availability, events, records
 from chat.models import Availability, Conversation
-from common import throttling
+from common import refusals, throttling
 
 # A first estimate until there is history to learn from: minutes per person ahead.
 MINUTES_PER_PLACE = 5
@@ -42,28 +42,40 @@ class Source:
     address: str
 
 
-class Refused(Exception):
+class Refused(refusals.Refused):
     """The visitor cannot join the queue now; the page says why and gives the numbers."""
+
+    code = "queue_refused"
 
 
 class TooManyStarts(Refused):
     """This browser or address started as many chats this hour as it may."""
 
+    code = "too_many_starts"
+
 
 class QueueFull(Refused):
     """As many chats wait as the ceiling allows."""
 
+    code = "queue_full"
 
-class AlreadyClaimed(Exception):
+
+class AlreadyClaimed(refusals.Refused):
     """Someone else took this conversation first."""
 
+    code = "already_claimed"
 
-class AtCapacity(Exception):
+
+class AtCapacity(refusals.Refused):
     """The counsellor already has as many chats as they may."""
 
+    code = "at_capacity"
 
-class NotAvailable(Exception):
+
+class NotAvailable(refusals.Refused):
     """The counsellor's status is busy or away: they take no new chats."""
+
+    code = "not_available"
 
 
 def waiting():
@@ -171,7 +183,7 @@ def claim(conversation, counsellor):
     """Take a waiting conversation. A conditional UPDATE, so two counsellors can never
     both get it: whoever's UPDATE changes the row wins, the other gets AlreadyClaimed."""
     if not counsellor.is_staff_member:
-        raise PermissionError("only staff claim conversations")
+        raise refusals.NotAllowed("Only staff claim conversations.")
     own = availability.availability_of(counsellor)
     if own.status != Availability.Status.AVAILABLE:
         raise NotAvailable
@@ -186,6 +198,9 @@ def claim(conversation, counsellor):
         conversation.refresh_from_db()
         records.note_claimed(conversation)
         entries.record(counsellor, entries.Action.CONVERSATION_CLAIMED, conversation=conversation)
-        events.send_on_commit(conversation.group_name, events.state_event(conversation, "joined"))
-        events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+        events.send_on_commit(
+            events.Audience.conversation(conversation),
+            events.state_event(conversation, "joined"),
+        )
+        events.queue_changed_on_commit()
     return conversation

@@ -7,6 +7,7 @@ from django.db import transaction
 from audit import entries
 from chat import availability, conversations, events, records
 from chat.models import Conversation, Message, Transfer
+from common.refusals import NotAllowed, Refused
 
 # What the visitor sees: neutral, and honest that the colleague can read back.
 VISITOR_TEXT = (
@@ -14,12 +15,14 @@ VISITOR_TEXT = (
 )
 
 
-class NotYours(Exception):
+class NotYours(NotAllowed):
     """Only the counsellor who holds the conversation can hand it over."""
 
 
-class NotReachable(Exception):
+class NotReachable(Refused):
     """The colleague is not online and available (supervisors always are)."""
+
+    code = "not_reachable"
 
 
 def colleagues_for(user):
@@ -57,11 +60,14 @@ def transfer(conversation, from_user, to_user, note=""):
             detail=f"to={to_user.pk}",
         )
         conversations.post_message(conversation, Message.Sender.SYSTEM, VISITOR_TEXT, uuid.uuid4())
+        # Only the counsellor who handed the chat over hears of it, and loses the socket
+        # at once: from now on nothing of this conversation reaches them.
         events.send_on_commit(
-            conversation.group_name,
-            events.state_event(conversation, "transferred", staff=from_user.pk),
+            events.Audience.counsellor(conversation, user=from_user),
+            events.transferred(),
+            then_close=True,
         )
-        events.send_on_commit(events.QUEUE_GROUP, events.queue_changed())
+        events.queue_changed_on_commit()
     return conversation
 
 

@@ -351,9 +351,8 @@ def _tell_client(referral):
     if referral.conversation_id is None or referral.without_consent:
         return
     events.send_on_commit(
-        referral.conversation.group_name,
+        events.Audience.visitor(referral.conversation),
         {"type": "referral", "referral": str(referral.pk), "state": referral.state},
-        to=(Message.Sender.VISITOR,),
     )
 
 

@@ -58,7 +58,7 @@ def snapshot(now=None):
         "blocks_to_review": list(Block.objects.awaiting_review().select_related("created_by")),
         "recent": list(
             Conversation.objects.filter(
-                state__in=[Conversation.State.ENDED, Conversation.State.ABANDONED],
+                state__in=Conversation.FINISHED_STATES,
                 ended_at__gte=now - RECENT,
             )
             .select_related("counsellor")

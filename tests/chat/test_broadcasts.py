@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def store_and_broadcast():
     with transaction.atomic():
-        events.send_on_commit("conversation.x", {"type": "x"})
+        events.send_on_commit(events.Audience("conversation.x"), {"type": "x"})
     return "stored"
 
 
@@ -47,7 +47,7 @@ async def test_a_failed_broadcast_is_logged_not_raised(monkeypatch, caplog):
         raise ConnectionError("redis is away")
 
     monkeypatch.setattr(layer, "group_send", broken_group_send)
-    with caplog.at_level(logging.WARNING, logger="chat.events"):
+    with caplog.at_level(logging.WARNING, logger="common.broadcast"):
         assert await in_db_thread(store_and_broadcast)() == "stored"
         for _ in range(50):
             if caplog.records:

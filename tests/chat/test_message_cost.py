@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from chat import conversations, queue
 from chat.models import Conversation, Message
 from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
+from tests.chat.test_post_message_statement import POSTGRESQL_NOT_TESTED
 from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +41,7 @@ def statements(monkeypatch):
 
 def test_a_message_is_one_statement_that_inserts(hana):
     if connection.vendor != "postgresql":
-        skip_or_fail("the one-statement insert is PostgreSQL's (DATABASE_URL)")
+        skip_or_fail(POSTGRESQL_NOT_TESTED)
     conversation = open_claimed(hana)
     with CaptureQueriesContext(connection) as queries:
         message, created = conversations.post_message(

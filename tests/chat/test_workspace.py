@@ -20,6 +20,7 @@ from chat import (
     transfers,
 )
 from chat.models import Availability, ContactRecord, Conversation, Message
+from common.refusals import NotAllowed
 from tests.chat.test_views import INTAKE, chat_open, waiting  # noqa: F401 (fixture)
 from tests.conftest import log_in
 
@@ -237,7 +238,7 @@ def test_a_block_needs_a_reason_and_the_chat_must_be_yours(hana, otto):
 def test_the_closing_form_ends_the_chat_and_registers_themes(hana, otto):
     conversation = waiting()
     queue.claim(conversation, hana)
-    with pytest.raises(closing.NotYours):
+    with pytest.raises(NotAllowed):
         closing.close(conversation, otto, themes=[], group_context="unknown", outcome="listened")
     closing.close(
         conversation,

@@ -225,7 +225,7 @@ def test_the_card_goes_only_to_the_visitors_socket(
     from unittest import mock
 
     referral = consented_draft(chat, hana, veilig_thuis)
-    with mock.patch("chat.events.transaction.on_commit") as on_commit:
+    with mock.patch("common.broadcast.transaction.on_commit") as on_commit:
         referrals.ask_consent(referral, hana)
     send = on_commit.call_args.args[0]
     layer = mock.MagicMock()
@@ -234,7 +234,7 @@ def test_the_card_goes_only_to_the_visitors_socket(
         layer.sent = (group, message)
 
     layer.group_send = group_send
-    with mock.patch("chat.events.get_channel_layer", return_value=layer):
+    with mock.patch("common.broadcast.get_channel_layer", return_value=layer):
         send()
     group, message = layer.sent
     assert group == chat.group_name

@@ -286,19 +286,35 @@ async def test_messages_and_error_frames_are_counted(chat, monkeypatch):
 
 
 async def test_a_crashed_socket_is_counted_and_no_longer_open(chat, monkeypatch):
+    async def crash(consumer, message):
+        raise RuntimeError("a bug")
+
+    # Outside a frame's handler (those answer "internal" and stay open): in a delivery.
+    monkeypatch.setattr(ConversationConsumer, "broadcast", crash)
+    conversation, visitor_key, _ = chat
+    before, crashes = await figure(OPEN), await figure("hoc_socket_errors_total")
+    visitor, ok, _ = await connect(conversation, visitor_key)
+    assert ok
+    await visitor.send_json_to({"type": "message.send", "id": str(uuid.uuid4()), "body": "hoi"})
+    with pytest.raises(RuntimeError):
+        for _ in range(3):
+            await visitor.receive_from(timeout=5)  # the ack, then the crash
+    assert await figure("hoc_socket_errors_total") == crashes + 1
+    assert await figure(OPEN) == before  # disconnect() never ran, the count went down anyway
+
+
+async def test_a_bug_in_a_frames_handler_is_counted_and_answered(chat, monkeypatch):
     async def crash(consumer, content):
         raise RuntimeError("a bug")
 
     monkeypatch.setitem(ConversationConsumer.HANDLERS, "resume", crash)
     conversation, visitor_key, _ = chat
-    before, crashes = await figure(OPEN), await figure("hoc_socket_errors_total")
+    crashes = await figure("hoc_socket_errors_total")
     visitor, ok, _ = await connect(conversation, visitor_key)
-    assert ok
     await visitor.send_json_to({"type": "resume", "after": 0})
-    with pytest.raises(RuntimeError):
-        await visitor.receive_from(timeout=5)
+    assert (await visitor.receive_json_from(timeout=5))["code"] == "internal"
     assert await figure("hoc_socket_errors_total") == crashes + 1
-    assert await figure(OPEN) == before  # disconnect() never ran, the count went down anyway
+    await visitor.disconnect()
 
 
 def test_the_last_minute_slides():

@@ -71,12 +71,12 @@ def test_every_page_offers_the_exit_and_the_emergency_number(db):
 
 
 def test_it_still_works_when_the_channel_layer_is_down(db, monkeypatch):
-    from accounts import sessions
+    from common import broadcast
 
     def broken_layer():
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(sessions, "get_channel_layer", broken_layer)
+    monkeypatch.setattr(broadcast, "get_channel_layer", broken_layer)
     client = Client()
     key = visitor_with_session(client)
     assert client.post("/snel-weg/").status_code == 200
