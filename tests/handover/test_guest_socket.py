@@ -10,8 +10,8 @@ from django.test import Client
 from chat import guests
 from handover import referrals
 from handover.models import Partner, Referral
-from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
 from tests.handover.conftest import active_conversation, consented_draft, in_state
+from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

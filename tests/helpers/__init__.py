@@ -1,0 +1,1 @@
+"""Helpers the tests share: sockets, browsers, broadcasts. Each is written once here."""
