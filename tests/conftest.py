@@ -99,6 +99,21 @@ def close_socket_thread_connections():
         job.result(timeout=10)
 
 
+@pytest.fixture
+def capture_broadcasts(django_capture_on_commit_callbacks):
+    """`with capture_broadcasts() as sent:` runs the block's on-commit callbacks at its end
+    and lists what they handed the channel layer, as (group, message)
+    (tests/helpers/broadcasts.py)."""
+    from tests.helpers.broadcasts import layer_sends
+
+    @contextlib.contextmanager
+    def capture(deliver=False):
+        with layer_sends(deliver) as sent, django_capture_on_commit_callbacks(execute=True):
+            yield sent
+
+    return capture
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """Give SQLite a test database on disk, so a Daphne subprocess can share it; give
