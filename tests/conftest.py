@@ -29,6 +29,9 @@ def pytest_collection_modifyitems(items):
     A transactional test without serialized_rollback ends with a flush that recreates the
     content types under new ids; a serialized_rollback test after it then fails to load its
     saved rows (UNIQUE constraint on django_content_type).
+
+    Among them, the tests that drive the browser come first, one after the other: they share
+    one Chromium, started for the first and stopped after the last (tests/e2e/conftest.py).
     """
 
     def marker_says(item, key):
@@ -47,6 +50,7 @@ def pytest_collection_modifyitems(items):
     if first is not None:
         tail = items[first:]
         serialized = [item for item in tail if marker_says(item, "serialized_rollback")]
+        serialized.sort(key=lambda item: "browser_context" not in getattr(item, "fixturenames", ()))
         moved = set(serialized)
         items[first:] = serialized + [item for item in tail if item not in moved]
 
