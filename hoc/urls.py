@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from accounts.admin_site import StaffAdminSite
 from accounts.urls import client_urlpatterns, staff_urlpatterns
@@ -14,6 +15,12 @@ admin.site.__class__ = StaffAdminSite
 urlpatterns = [
     path("snel-weg/", views.quick_exit, name="quick-exit"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Partners were kept under the handover app in the admin until they got their own app:
+    # a bookmark to the old place still arrives.
+    re_path(
+        r"^beheer/handover/partner/(?P<rest>.*)$",
+        RedirectView.as_view(url="/beheer/partners/partner/%(rest)s", query_string=True),
+    ),
     path("beheer/", admin.site.urls),
     path("medewerkers/", include(staff_urlpatterns)),
     path("medewerkers/", include(counsel_urlpatterns)),

@@ -29,6 +29,9 @@ def pytest_collection_modifyitems(items):
     A transactional test without serialized_rollback ends with a flush that recreates the
     content types under new ids; a serialized_rollback test after it then fails to load its
     saved rows (UNIQUE constraint on django_content_type).
+
+    Among them, the tests that drive the browser come first, one after the other: they share
+    one Chromium, started for the first and stopped after the last (tests/e2e/conftest.py).
     """
 
     def marker_says(item, key):
@@ -47,6 +50,7 @@ def pytest_collection_modifyitems(items):
     if first is not None:
         tail = items[first:]
         serialized = [item for item in tail if marker_says(item, "serialized_rollback")]
+        serialized.sort(key=lambda item: "browser_context" not in getattr(item, "fixturenames", ()))
         moved = set(serialized)
         items[first:] = serialized + [item for item in tail if item not in moved]
 
@@ -107,6 +111,21 @@ def close_socket_thread_connections():
 
     for job in [pool.submit(close_here) for _ in range(count)]:
         job.result(timeout=10)
+
+
+@pytest.fixture
+def capture_broadcasts(django_capture_on_commit_callbacks):
+    """`with capture_broadcasts() as sent:` runs the block's on-commit callbacks at its end
+    and lists what they handed the channel layer, as (group, message)
+    (tests/helpers/broadcasts.py)."""
+    from tests.helpers.broadcasts import layer_sends
+
+    @contextlib.contextmanager
+    def capture(deliver=False):
+        with layer_sends(deliver) as sent, django_capture_on_commit_callbacks(execute=True):
+            yield sent
+
+    return capture
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib import admin as django_admin
 from django.contrib.sessions.backends.db import SessionStore
@@ -30,6 +29,7 @@ from chat import conversations, queue
 from chat.models import CannedResponse, Message
 from chat.routing import websocket_urlpatterns
 from tests.conftest import log_in
+from tests.helpers.sockets import open_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -372,13 +372,7 @@ def test_every_role_is_refused_on_the_sockets_where_it_must_be(world):
     cookies, objects = world["cookies"], world["objects"]
 
     async def connects(path, cookie):
-        headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
-        if cookie is not None:
-            headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-        from hoc.asgi import application
-
-        communicator = WebsocketCommunicator(application, path, headers=headers)
-        connected, code = await communicator.connect()
+        communicator, connected, code = await open_socket(path, cookie)
         if connected:
             await communicator.disconnect()
         return connected, code

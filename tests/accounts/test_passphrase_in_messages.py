@@ -17,8 +17,8 @@ from accounts import passphrases
 from accounts.models import User
 from chat import conversations
 from tests.accounts.conftest import create_account
-from tests.chat.test_consumer import connect
 from tests.conftest import log_in
+from tests.helpers.sockets import connect
 
 PRODUCTION_ARGON2 = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 1}
 

@@ -19,8 +19,8 @@ from accounts import session_keys, sessions, staff
 from accounts.models import User
 from chat import consumers, conversations, queue
 from tests.accounts.test_staff_login import PASSWORD, enrol, log_in_with_password
-from tests.chat.test_consumer import connect, queue_socket, visitor_cookie
 from tests.conftest import log_in
+from tests.helpers.sockets import connect, queue_socket, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

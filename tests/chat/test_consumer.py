@@ -5,42 +5,13 @@ import uuid
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
-from accounts import session_keys
 from chat import conversations, queue
-from hoc.asgi import application
-from tests.conftest import log_in
+from tests.helpers.sockets import connect, queue_socket, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def visitor_cookie(conversation):
-    client = Client()
-    session = client.session
-    session[session_keys.CONVERSATION] = str(conversation.pk)
-    session.save()
-    return session.session_key
-
-
-def staff_cookie(user):
-    return log_in(Client(), user).session.session_key
-
-
-async def connect(conversation, cookie):
-    communicator = WebsocketCommunicator(
-        application,
-        f"/ws/chat/{conversation.pk}/",
-        headers=[
-            (b"origin", b"http://127.0.0.1"),
-            (b"host", b"127.0.0.1"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
-        ],
-    )
-    connected, code = await communicator.connect()
-    return communicator, connected, code
 
 
 @pytest.fixture
@@ -154,7 +125,7 @@ async def test_only_participants_may_connect(chat, strangers):
 
 @pytest.fixture
 def unverified_hana(hana):
-    return log_in(Client(), hana, verified=False).session.session_key
+    return staff_cookie(hana, verified=False)
 
 
 async def test_staff_without_a_second_factor_are_refused(chat, unverified_hana):
@@ -212,21 +183,7 @@ async def test_logging_out_closes_a_counsellors_socket(chat):
 
 @pytest.fixture
 def queue_keys(hana, otto):
-    return staff_cookie(hana), log_in(Client(), otto, verified=False).session.session_key
-
-
-async def queue_socket(cookie):
-    communicator = WebsocketCommunicator(
-        application,
-        "/ws/queue/",
-        headers=[
-            (b"origin", b"http://127.0.0.1"),
-            (b"host", b"127.0.0.1"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
-        ],
-    )
-    connected, code = await communicator.connect()
-    return communicator, connected, code
+    return staff_cookie(hana), staff_cookie(otto, verified=False)
 
 
 async def test_the_queue_socket_tells_counsellors_when_someone_joins(queue_keys):

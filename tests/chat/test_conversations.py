@@ -14,13 +14,18 @@ def open_one(**overrides):
     return conversations.open_conversation(**{**fields, **overrides})
 
 
-def test_messages_are_numbered_in_order(db, django_capture_on_commit_callbacks):
+def test_messages_are_numbered_in_order(db, capture_broadcasts):
     conversation = open_one()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with capture_broadcasts() as sent:
         first, _ = conversations.post_message(conversation, "visitor", "hallo", uuid.uuid4())
         second, _ = conversations.post_message(conversation, "visitor", "ben je er?", uuid.uuid4())
+        assert sent == []  # nothing before the commit
     assert (first.seq, second.seq) == (1, 2)
-    assert len(callbacks) == 2  # one broadcast per stored message, after commit
+    # One broadcast per stored message, to the conversation's sockets, in order.
+    assert [(group, message["event"]["seq"]) for group, message in sent] == [
+        (conversation.group_name, 1),
+        (conversation.group_name, 2),
+    ]
 
 
 def test_a_resend_is_stored_once(db):

@@ -28,6 +28,7 @@ from chat import conversations, queue
 from chat.models import Message
 from tests.conftest import log_in, skip_or_fail
 from tests.e2e.conftest import database_url, free_port, start_daphne
+from tests.helpers.sockets import connect, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -335,27 +336,11 @@ def test_a_redis_pause_and_a_database_stall_lose_nothing_and_need_no_restart(cha
 def one_process_chat(hana):
     conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
     queue.claim(conversation, hana)
-    session = Client().session
-    session[session_keys.CONVERSATION] = str(conversation.pk)
-    session.save()
-    return conversation, session.session_key
+    return conversation, visitor_cookie(conversation)
 
 
 async def socket_for(conversation, cookie):
-    from channels.testing import WebsocketCommunicator
-
-    from hoc.asgi import application
-
-    communicator = WebsocketCommunicator(
-        application,
-        f"/ws/chat/{conversation.pk}/",
-        headers=[
-            (b"origin", b"http://127.0.0.1"),
-            (b"host", b"127.0.0.1"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()),
-        ],
-    )
-    return communicator, *(await communicator.connect())
+    return await connect(conversation, cookie)
 
 
 def broken_database(*args, **kwargs):

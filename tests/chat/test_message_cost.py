@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from chat import conversations, queue
 from chat.models import Conversation, Message
-from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
 from tests.chat.test_post_message_statement import POSTGRESQL_NOT_TESTED
 from tests.conftest import skip_or_fail
+from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

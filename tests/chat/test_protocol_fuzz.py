@@ -15,17 +15,14 @@ import uuid
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from chat import consumers, conversations, queue, socket_limits
 from chat.models import Message
-from hoc.asgi import application
-from tests.chat.test_consumer import connect as consumer_connect
-from tests.chat.test_consumer import staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect as consumer_connect
+from tests.helpers.sockets import queue_socket, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -289,16 +286,7 @@ def test_random_frames_on_the_queue_socket_get_unknown_type_and_nothing_else(
     @given(st.lists(frames([str(uuid.uuid4())]), min_size=1, max_size=6))
     def run(script):
         async def exchange():
-            communicator = WebsocketCommunicator(
-                application,
-                "/ws/queue/",
-                headers=[
-                    (b"origin", b"http://127.0.0.1"),
-                    (b"host", b"127.0.0.1"),
-                    (b"cookie", f"{settings.SESSION_COOKIE_NAME}={queue_listener}".encode()),
-                ],
-            )
-            connected, _ = await communicator.connect()
+            communicator, connected, _ = await queue_socket(queue_listener)
             assert connected
             for frame in script:
                 await communicator.send_input({"type": "websocket.receive", **frame})

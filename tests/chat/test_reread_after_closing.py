@@ -11,8 +11,8 @@ from django.test import Client
 from audit.models import AuditEntry
 from chat import closing, conversations, queue
 from chat.models import Message
-from tests.chat.test_consumer import connect, staff_cookie
 from tests.conftest import log_in
+from tests.helpers.sockets import connect, staff_cookie
 
 SECRET = "Mijn broer weet waar ik woon."
 

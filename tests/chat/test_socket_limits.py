@@ -14,7 +14,7 @@ from channels.db import database_sync_to_async
 
 from chat import conversations, queue, socket_limits
 from chat.models import Conversation
-from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

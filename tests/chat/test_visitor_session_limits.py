@@ -23,8 +23,8 @@ from tests.accounts.conftest import (
     cheap_argon2,  # noqa: F401  (fixture)
     create_account,
 )
-from tests.chat.test_consumer import connect
 from tests.chat.test_views import INTAKE
+from tests.helpers.sockets import connect
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from chat import availability, conversations, help_requests, queue, transfers
-from tests.chat.test_consumer import connect, queue_socket, staff_cookie, visitor_cookie
 from tests.conftest import log_in
+from tests.helpers.sockets import connect, queue_socket, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

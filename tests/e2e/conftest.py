@@ -1,18 +1,18 @@
 """A real Daphne server on the test database, and Debian's Chromium driven by Playwright."""
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from tests.conftest import skip_or_fail
 
@@ -100,54 +100,104 @@ def fast_password_hashing():
     """The real hashers: the Daphne process must verify the passwords the tests set."""
 
 
-def orm(function, *args):
-    """Run ORM code on a thread of its own and close its connection afterwards.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-    Playwright's sync API keeps an event loop running on the test's thread, where Django
-    refuses ORM calls; and a connection opened there would outlive the test database.
+
+ALLOW_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+class SharedBrowser:
+    """One Chromium for the browser tests of a run, not one per test.
+
+    Started by the first test that asks for it and stopped after the last test in a row
+    that uses it (pytest_runtest_teardown); tests/conftest.py runs the browser tests one
+    after the other.
+
+    While it runs, Playwright's sync API marks an event loop as running on the main thread,
+    though nothing runs on it between its calls (as in a Jupyter notebook). Two things follow
+    for pytest-django's flush and reload of the test database between two browser tests,
+    which run on that thread: Django refuses them, so DJANGO_ALLOW_ASYNC_UNSAFE is set for
+    that time only; and Django's connections are then those of the loop's context, not the
+    thread's, so the new ones are handed the rows saved for serialized_rollback, and closed
+    before the browser stops. The tests themselves still do their ORM work through `orm()`.
     """
 
-    def call():
-        try:
-            return function(*args)
-        finally:
-            connection.close()
+    playwright = None
+    browser = None
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result()
+    @classmethod
+    def get(cls, chromium_path):
+        if cls.browser is None or not cls.browser.is_connected():
+            cls.stop()
+            from playwright.sync_api import sync_playwright
+
+            saved = {
+                alias: getattr(connections[alias], "_test_serialized_contents", None)
+                for alias in connections
+            }
+            os.environ[ALLOW_ASYNC_UNSAFE] = "true"
+            cls.playwright = sync_playwright().start()
+            for alias, contents in saved.items():
+                if contents is not None:
+                    connections[alias]._test_serialized_contents = contents
+            cls.browser = cls.playwright.chromium.launch(
+                executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+            )
+        return cls.browser
+
+    @classmethod
+    def stop(cls):
+        if cls.browser is not None:
+            with contextlib.suppress(Exception):
+                cls.browser.close()
+            cls.browser = None
+        if cls.playwright is not None:
+            connections.close_all()  # those of the loop's context, while it is still marked
+            cls.playwright.stop()
+            cls.playwright = None
+        os.environ.pop(ALLOW_ASYNC_UNSAFE, None)
+
+
+def uses_browser(item):
+    return item is not None and "browser_context" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    if uses_browser(item) and not uses_browser(nextitem):
+        SharedBrowser.stop()
+
+
+def pytest_sessionfinish(session):
+    SharedBrowser.stop()  # an interrupted run (-x, Ctrl-C) skips the teardown above
 
 
 @pytest.fixture
 def browser_context(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(locale="nl-NL")
-        # The neutral site is on the internet, which the tests must not reach: answer for it.
-        context.route(
-            "https://neutral.example/**",
-            lambda route: route.fulfill(
-                status=200,
-                content_type="text/html",
-                body="<!doctype html><title>Weer</title><p>Het weer</p>",
-            ),
-        )
-        yield context
-        context.close()
-        browser.close()
+    """A fresh context (cookies, storage, routes) on the shared Chromium for each test;
+    contexts a test opens itself (`browser_context.browser.new_context()`) are closed with it."""
+    browser = SharedBrowser.get(chromium_path)
+    context = browser.new_context(locale="nl-NL")
+    # The neutral site is on the internet, which the tests must not reach: answer for it.
+    context.route(
+        "https://neutral.example/**",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body="<!doctype html><title>Weer</title><p>Het weer</p>",
+        ),
+    )
+    yield context
+    for other in browser.contexts:
+        other.close()
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import orm
 from tests.e2e.test_chat import open_all_week, say
+from tests.helpers.browser import orm
 
 pytestmark = [
     pytest.mark.browser,

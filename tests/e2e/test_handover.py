@@ -7,9 +7,8 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import orm
 from tests.e2e.test_chat import open_all_week, serious_problems
-from tests.e2e.test_public_site import authenticator_code, enrolment_link
+from tests.helpers.browser import orm, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,17 +45,6 @@ def claim_the_chat():
     conversation = Conversation.objects.get()
     queue.claim(conversation, User.objects.get(username="hulpverlener"))
     return str(conversation.pk)
-
-
-def staff_log_in(page, server_url, path, username):
-    page.goto(server_url + enrolment_link(username, path))
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Verder").click()
-    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
-    page.get_by_label("Code uit je authenticator-app").fill(authenticator_code(secret))
-    page.get_by_role("button", name="Koppelen").click()
-    page.wait_for_url(server_url + path)
 
 
 def start_chat(page, server_url):
@@ -112,8 +100,9 @@ def test_consent_in_the_chat_approval_sending_and_the_clients_account(
     staff_log_in(
         counsellor,
         server_url,
-        f"/medewerkers/verwijzingen/nieuw/{conversation_id}/",
         "hulpverlener",
+        PASSWORD,
+        f"/medewerkers/verwijzingen/nieuw/{conversation_id}/",
     )
     first = draft(
         counsellor,
@@ -153,7 +142,7 @@ def test_consent_in_the_chat_approval_sending_and_the_clients_account(
 
     # A supervisor approves the first; the counsellor marks it sent by phone.
     supervisor = browser_context.browser.new_context(locale="nl-NL").new_page()
-    staff_log_in(supervisor, server_url, "/medewerkers/verwijzingen/", "supervisor")
+    staff_log_in(supervisor, server_url, "supervisor", PASSWORD, "/medewerkers/verwijzingen/")
     supervisor.get_by_role("region", name="Wacht op jouw beoordeling").get_by_role(
         "link", name=re.compile("Veilig Thuis")
     ).click()
@@ -229,7 +218,11 @@ def test_the_invited_professional_joins_reads_nothing_earlier_and_the_link_works
 
     counsellor = browser_context.browser.new_context(locale="nl-NL").new_page()
     staff_log_in(
-        counsellor, server_url, f"/medewerkers/verwijzingen/{referral_id}/", "hulpverlener"
+        counsellor,
+        server_url,
+        "hulpverlener",
+        PASSWORD,
+        f"/medewerkers/verwijzingen/{referral_id}/",
     )
     counsellor.get_by_role("button", name="Uitnodigingslink maken").click()
     link = counsellor.locator("[data-guest-link]").input_value()
@@ -249,7 +242,13 @@ def test_the_invited_professional_joins_reads_nothing_earlier_and_the_link_works
     said = visitor.locator("[data-message]").last
     expect(said).to_contain_text("Hallo, ik ben van Veilig Thuis.")
     expect(said.locator("[data-from]")).to_have_text("Professional van een partner")
-    professional.wait_for_timeout(300)
+    # Their own message back from the server, and nothing from before they joined.
+    expect(professional.locator("[data-chat-messages] [data-body]")).to_have_text(
+        [
+            "Er doet nu iemand van Veilig Thuis mee aan het gesprek.",
+            "Hallo, ik ben van Veilig Thuis.",
+        ]
+    )
     assert "alleen jij mag weten" not in professional.locator("[data-chat-messages]").inner_text()
     visitor.screenshot(path=shot("three-way"), full_page=True)
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from public.guide import load_guide, paths_to_ends
-from tests.e2e.conftest import orm
+from tests.helpers.browser import orm, staff_log_in
 from tests.public.test_public_pages import PAGES
 
 pytestmark = [
@@ -91,28 +91,6 @@ def test_the_self_check_is_a_readable_list_without_javascript(browser_context, s
     context.close()
 
 
-def authenticator_code(base32_secret):
-    """What an authenticator app shows for this secret now."""
-    import base64
-
-    from django_otp.oath import totp
-
-    key = base64.b32decode(base32_secret + "=" * (-len(base32_secret) % 8))
-    return f"{totp(key, step=30, digits=6):06d}"
-
-
-def enrolment_link(username, then):
-    """The one-time link an admin hands a new colleague to link their app, going on to
-    `then` afterwards (accounts/staff.py)."""
-
-    def issue():
-        from accounts import staff
-
-        return staff.issue_enrolment_link(get_user_model().objects.get(username=username))
-
-    return f"{orm(issue)}?next={then}"
-
-
 def make_admin():
     get_user_model().objects.create_superuser(
         "beheer", password="een lang genoeg wachtwoord", role="admin"
@@ -122,19 +100,13 @@ def make_admin():
 def test_a_phone_number_changed_in_the_admin_shows_on_the_site(page, server_url):
     orm(make_admin)
     # A new admin: the one-time link, the password, then linking the app.
-    page.goto(server_url + enrolment_link("beheer", "/beheer/handover/partner/"))
-    page.get_by_label("Gebruikersnaam").fill("beheer")
-    page.get_by_label("Wachtwoord").fill("een lang genoeg wachtwoord")
-    page.get_by_role("button", name="Verder").click()
-    assert page.locator(".qr svg").is_visible()
-    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
-    page.get_by_label("Code uit je authenticator-app").fill(authenticator_code(secret))
-    page.get_by_role("button", name="Koppelen").click()
-    page.wait_for_url(server_url + "/beheer/handover/partner/")
+    staff_log_in(
+        page, server_url, "beheer", "een lang genoeg wachtwoord", "/beheer/partners/partner/"
+    )
     page.get_by_role("link", name="Veilig Thuis").first.click()
     page.locator("#id_phone").fill("0800-2001")
     page.get_by_role("button", name="Opslaan", exact=True).click()
-    page.wait_for_url(server_url + "/beheer/handover/partner/")
+    page.wait_for_url(server_url + "/beheer/partners/partner/")
     page.goto(server_url + "/")
     assert page.locator('a[href="tel:08002001"]').first.is_visible()
     page.goto(server_url + "/naasten/")

@@ -8,8 +8,9 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import free_port, orm, start_daphne, stop_daphne
+from tests.e2e.conftest import free_port, start_daphne, stop_daphne
 from tests.e2e.test_chat import log_in_as_counsellor, make_counsellor, open_all_week
+from tests.helpers.browser import orm
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,12 +1,14 @@
 """The public site in a real browser against a real Daphne (issue [1/7])."""
 
+import re
 import urllib.request
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
-from tests.e2e.conftest import EXIT_URL, orm
+from tests.e2e.conftest import EXIT_URL
+from tests.helpers.browser import orm
 
 # Transactional: the Daphne process sees only committed rows. The tables are emptied after
 # each test and the seeded content (partners, help guide) is put back.
@@ -14,6 +16,12 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+# What the quick exit's status line says after one and after two presses of Shift, and the
+# class it puts on the page when it leaves (static/js/quick-exit.js).
+TWO_MORE = "Shift: druk nog 2 keer om deze site te verlaten."
+ONE_MORE = "Shift: druk nog 1 keer om deze site te verlaten."
+EXITING = re.compile(r"\bis-exiting\b")
 
 
 def new_session():
@@ -71,24 +79,31 @@ def test_shift_three_times_ends_the_session_and_leaves(
 
 
 def test_shift_with_another_key_does_not_count(page, server_url):
+    from playwright.sync_api import expect
+
     page.goto(server_url + "/")
     page.keyboard.press("Shift+A")
     page.keyboard.press("Shift")
     page.keyboard.press("Shift")
-    page.wait_for_timeout(300)
+    # The page counted the two presses of Shift alone, not the one released after Shift+A.
+    expect(page.locator("[data-quick-exit-status]")).to_have_text(ONE_MORE)
+    expect(page.locator("html")).not_to_have_class(EXITING)
     assert page.url.startswith(server_url)
     page.keyboard.press("Shift")  # only now three presses of Shift alone
     page.wait_for_url(EXIT_URL)
 
 
 def test_the_count_starts_over_after_five_seconds(page, server_url):
+    from playwright.sync_api import expect
+
     page.clock.install()
     page.goto(server_url + "/")
     page.keyboard.press("Shift")
     page.keyboard.press("Shift")
     page.clock.run_for(5_100)
     page.keyboard.press("Shift")
-    page.wait_for_timeout(300)
+    expect(page.locator("[data-quick-exit-status]")).to_have_text(TWO_MORE)  # counted anew
+    expect(page.locator("html")).not_to_have_class(EXITING)
     assert page.url.startswith(server_url)
 
 
@@ -139,7 +154,7 @@ def test_the_exit_stays_on_screen_while_scrolling(page, server_url):
     page.set_viewport_size({"width": 360, "height": 400})
     page.goto(server_url + "/")
     page.mouse.wheel(0, 2000)
-    page.wait_for_timeout(200)
+    page.wait_for_function("window.scrollY > 0")
     box = page.get_by_role("button", name="Snel weg").bounding_box()
     assert box is not None and 0 <= box["y"] < 400
 

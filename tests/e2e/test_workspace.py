@@ -4,9 +4,8 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import orm
 from tests.e2e.test_chat import open_all_week
-from tests.e2e.test_public_site import authenticator_code, enrolment_link
+from tests.helpers.browser import orm, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,17 +25,6 @@ def staff_and_canned():
     create_staff("hana", "counsellor", PASSWORD)
     create_staff("sam", "supervisor", PASSWORD)
     CannedResponse.objects.create(title="Welkom", body=CANNED)
-
-
-def log_in(page, server_url, username, path):
-    page.goto(server_url + enrolment_link(username, path))
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Verder").click()
-    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
-    page.get_by_label("Code uit je authenticator-app").fill(authenticator_code(secret))
-    page.get_by_role("button", name="Koppelen").click()
-    page.wait_for_url(server_url + path)
 
 
 def start_chat(page, server_url, topic):
@@ -84,10 +72,10 @@ def test_a_shift_two_chats_a_canned_text_a_note_a_transfer_and_a_closing_form(
     first_visitor = page
 
     # The supervisor's overview is open; it changes the moment a visitor joins the queue.
-    log_in(supervisor, server_url, "sam", "/medewerkers/overzicht/")
+    staff_log_in(supervisor, server_url, "sam", PASSWORD, "/medewerkers/overzicht/")
     waiting_count = supervisor.locator("[data-waiting-count]")
     expect(waiting_count).to_have_text("0")
-    log_in(counsellor, server_url, "hana", "/medewerkers/wachtrij/")
+    staff_log_in(counsellor, server_url, "hana", PASSWORD, "/medewerkers/wachtrij/")
     counsellor.get_by_label("Gesprekken tegelijk").select_option("2")
     counsellor.get_by_role("button", name="Opslaan").click()
     expect(counsellor.get_by_text("Jij hebt 0 van 2 gesprekken.")).to_be_visible()

@@ -11,8 +11,8 @@ from chat import guests
 from handover import referrals
 from handover.models import Referral
 from partners.models import Partner
-from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
 from tests.handover.conftest import active_conversation, consented_draft, in_state
+from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

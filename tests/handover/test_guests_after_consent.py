@@ -157,9 +157,9 @@ async def test_the_guests_socket_closes_when_the_visitor_withdraws(hana):
     from channels.db import database_sync_to_async as in_db
     from django.conf import settings
 
-    from tests.chat.test_consumer import connect, visitor_cookie
     from tests.handover.conftest import active_conversation
     from tests.handover.test_guest_socket import guest_cookie, partner
+    from tests.helpers.sockets import connect, visitor_cookie
 
     def three_way():
         conversation = active_conversation(hana)

@@ -219,31 +219,25 @@ def test_asking_consent_needs_the_chat_open(chat, hana, veilig_thuis):
         referrals.ask_consent(referral, hana)
 
 
-def test_the_card_goes_only_to_the_visitors_socket(
-    chat, hana, veilig_thuis, django_capture_on_commit_callbacks
-):
-    from unittest import mock
-
+def test_the_card_goes_only_to_the_visitors_socket(chat, hana, veilig_thuis, capture_broadcasts):
     referral = consented_draft(chat, hana, veilig_thuis)
-    with mock.patch("common.broadcast.transaction.on_commit") as on_commit:
+    with capture_broadcasts() as sent:
         referrals.ask_consent(referral, hana)
-    send = on_commit.call_args.args[0]
-    layer = mock.MagicMock()
-
-    async def group_send(group, message):
-        layer.sent = (group, message)
-
-    layer.group_send = group_send
-    with mock.patch("common.broadcast.get_channel_layer", return_value=layer):
-        send()
-    group, message = layer.sent
-    assert group == chat.group_name
-    assert message["to"] == ["visitor"]
-    assert message["event"] == {
-        "type": "referral",
-        "referral": str(referral.pk),
-        "state": "consent_asked",
-    }
+    # The visitor's socket alone: the counsellor drafted it, a guest must not see it.
+    assert sent == [
+        (
+            chat.group_name,
+            {
+                "type": "broadcast",
+                "to": ["visitor"],
+                "event": {
+                    "type": "referral",
+                    "referral": str(referral.pk),
+                    "state": "consent_asked",
+                },
+            },
+        )
+    ]
 
 
 # --- Review: four eyes -------------------------------------------------------------------

@@ -21,8 +21,8 @@ from chat.consumers import ConversationConsumer
 from common import metrics
 from hoc import health
 from hoc.asgi import application
-from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
 from tests.e2e.conftest import free_port, start_daphne, stop_daphne
+from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

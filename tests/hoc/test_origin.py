@@ -6,13 +6,9 @@ socket with the visitor's cookie.
 """
 
 import pytest
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.test import Client
 
-from accounts import session_keys
 from chat import conversations
-from hoc.asgi import application
+from tests.helpers.sockets import connect, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,21 +16,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def visitor_key():
     conversation = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
-    client = Client()
-    session = client.session
-    session[session_keys.CONVERSATION] = str(conversation.pk)
-    session.save()
-    return conversation, session.session_key
+    return conversation, visitor_cookie(conversation)
 
 
 async def opens(conversation, key, origin, host):
-    headers = [(b"cookie", f"{settings.SESSION_COOKIE_NAME}={key}".encode())]
-    if origin is not None:
-        headers.append((b"origin", origin.encode()))
-    if host is not None:
-        headers.append((b"host", host.encode()))
-    communicator = WebsocketCommunicator(application, f"/ws/chat/{conversation.pk}/", headers)
-    connected, _ = await communicator.connect()
+    communicator, connected, _ = await connect(conversation, key, origin=origin, host=host)
     await communicator.disconnect()
     return connected
 

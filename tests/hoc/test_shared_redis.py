@@ -22,9 +22,9 @@ from accounts import staff
 from accounts.models import User
 from chat import conversations, queue
 from hoc.channel_layer import PubSubChannelLayer
-from tests.chat.test_consumer import staff_cookie, visitor_cookie
 from tests.conftest import skip_or_fail
 from tests.e2e.conftest import free_port, start_daphne, stop_daphne
+from tests.helpers.sockets import staff_cookie, visitor_cookie
 
 MESSAGES_EACH_WAY = 12
 # Below the socket's rate limit of 5 frames a second (chat/consumers.py).

@@ -38,3 +38,9 @@ def test_every_table_kept_its_name():
 def test_the_public_site_is_the_app_labelled_hoc():
     assert apps.get_app_config("hoc").name == "public"
     assert apps.get_app_config("project").name == "hoc"
+
+
+def test_a_bookmark_to_the_partners_old_admin_page_still_arrives(client):
+    response = client.get("/beheer/handover/partner/3/change/?x=1")
+    assert response.status_code == 302
+    assert response["Location"] == "/beheer/partners/partner/3/change/?x=1"

@@ -1,0 +1,60 @@
+"""A staff member's first log-in in the browser: the one-time link, the password, then
+linking the authenticator app with a code it would show (accounts/staff.py)."""
+
+import base64
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connection
+
+
+def orm(function, *args):
+    """Run ORM code on a thread of its own and close its connection afterwards.
+
+    Playwright's sync API keeps an event loop running on the test's thread, where Django
+    refuses ORM calls; and a connection opened there would outlive the test database.
+    """
+
+    def call():
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
+def authenticator_code(base32_secret):
+    """What an authenticator app shows for this secret now."""
+    from django_otp.oath import totp
+
+    key = base64.b32decode(base32_secret + "=" * (-len(base32_secret) % 8))
+    return f"{totp(key, step=30, digits=6):06d}"
+
+
+def enrolment_link(username, then):
+    """The one-time link an admin hands a new colleague to link their app, going on to
+    `then` afterwards."""
+
+    def issue():
+        from django.contrib.auth import get_user_model
+
+        from accounts import staff
+
+        return staff.issue_enrolment_link(get_user_model().objects.get(username=username))
+
+    return f"{orm(issue)}?next={then}"
+
+
+def staff_log_in(page, server_url, username, password, then):
+    """Log `username` in on `page` for the first time, second factor included, and wait
+    until the page has gone on to `then`."""
+    page.goto(server_url + enrolment_link(username, then))
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Verder").click()
+    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
+    assert page.locator(".qr svg").is_visible()  # the code to scan, beside the secret
+    page.get_by_label("Code uit je authenticator-app").fill(authenticator_code(secret))
+    page.get_by_role("button", name="Koppelen").click()
+    page.wait_for_url(server_url + then)
