@@ -13,7 +13,7 @@ from channels.layers import get_channel_layer
 from chat import conversations, events, queue
 from chat.events import Audience
 from chat.models import Message
-from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

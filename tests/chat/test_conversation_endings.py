@@ -81,7 +81,7 @@ def test_an_ending_that_rolls_back_leaves_no_entry(db, hana):
 async def test_ending_over_the_socket_is_recorded(hana):
     from channels.db import database_sync_to_async
 
-    from tests.chat.test_consumer import connect, staff_cookie
+    from tests.helpers.sockets import connect, staff_cookie
 
     conversation = await database_sync_to_async(claimed)(hana)
     socket, _, _ = await connect(conversation, await database_sync_to_async(staff_cookie)(hana))

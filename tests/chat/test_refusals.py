@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from chat import consumers, conversations, queue, transfers
 from common.refusals import NotAllowed, Refused
-from tests.chat.test_consumer import connect, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
