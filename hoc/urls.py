@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.admin_site import StaffAdminSite
@@ -16,10 +16,12 @@ urlpatterns = [
     path("snel-weg/", views.quick_exit, name="quick-exit"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # Partners were kept under the handover app in the admin until they got their own app:
-    # a bookmark to the old place still arrives.
-    re_path(
-        r"^beheer/handover/partner/(?P<rest>.*)$",
-        RedirectView.as_view(url="/beheer/partners/partner/%(rest)s", query_string=True),
+    # a bookmark to the old list still arrives, behind the admin's own log-in.
+    path(
+        "beheer/handover/partner/",
+        admin.site.admin_view(
+            RedirectView.as_view(url="/beheer/partners/partner/", query_string=True)
+        ),
     ),
     path("beheer/", admin.site.urls),
     path("medewerkers/", include(staff_urlpatterns)),

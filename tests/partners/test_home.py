@@ -40,7 +40,14 @@ def test_the_public_site_is_the_app_labelled_hoc():
     assert apps.get_app_config("project").name == "hoc"
 
 
-def test_a_bookmark_to_the_partners_old_admin_page_still_arrives(client):
-    response = client.get("/beheer/handover/partner/3/change/?x=1")
+def test_a_bookmark_to_the_partners_old_admin_page_still_arrives(admin_client, client):
+    response = admin_client.get("/beheer/handover/partner/?kind__exact=police")
     assert response.status_code == 302
-    assert response["Location"] == "/beheer/partners/partner/3/change/?x=1"
+    assert response["Location"] == "/beheer/partners/partner/?kind__exact=police"
+    assert admin_client.get(response["Location"]).status_code == 200
+
+
+def test_the_old_partner_address_asks_anyone_else_to_log_in(client):
+    response = client.get("/beheer/handover/partner/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/beheer/login/")
