@@ -370,6 +370,8 @@ def _move(locked, verb, actor, action, detail=""):
         detail=f"state={target}" + (f" {detail}" if detail else ""),
     )
     _tell_client(locked)
+    if target == State.IN_REVIEW:
+        events.review_requested_on_commit()
     return locked
 
 
