@@ -534,7 +534,11 @@ ROUTE_SENTENCES = {
     Route.PARTNER_CALLS: noop("%(partner)s belt je op het nummer dat jij hieronder geeft."),
     Route.PARTNER_WRITES: noop("%(partner)s mailt je op het adres dat jij hieronder geeft."),
     Route.CLIENT_CONTACTS: noop("Jij neemt zelf contact op met %(partner)s, als het jou uitkomt."),
-    Route.IN_CHAT: noop("Iemand van %(partner)s komt erbij in deze chat. Je ziet wanneer."),
+    # The promise the product keeps: no one joins before a second person checked.
+    Route.IN_CHAT: noop(
+        "Eerst kijkt een tweede hulpverlener van Hulppunt Onder Controle ernaar. Pas daarna "
+        "komt iemand van %(partner)s erbij in deze chat. Je ziet wanneer."
+    ),
 }
 
 

@@ -149,3 +149,15 @@ def test_a_logged_in_browser_cannot_become_a_guest(chat, hana, robin, veilig_thu
     _invitation, token = referrals.invite_partner(in_chat_referral(chat, hana, veilig_thuis), hana)
     assert log_in(Client(), robin).post(f"/chat/gast/{token}/").status_code == 403
     assert GuestInvitation.objects.get().used_at is None
+
+
+def test_the_card_says_the_partner_joins_only_after_a_second_person_checked(
+    chat, hana, veilig_thuis
+):
+    referral = consented_draft(
+        chat, hana, veilig_thuis, shared=[], contact_route=Referral.ContactRoute.IN_CHAT
+    )
+    referral = referrals.ask_consent(referral, hana)
+    contact = referrals.card_of(referral)["contact"]
+    assert contact.startswith("Eerst kijkt een tweede hulpverlener")
+    assert "Pas daarna komt iemand van Veilig Thuis erbij in deze chat." in contact

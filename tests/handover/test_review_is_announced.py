@@ -47,4 +47,3 @@ def test_steps_that_do_not_enter_review_stay_quiet(
     with capture_broadcasts() as sent:
         referrals.approve(referral, sam)
     assert heard_by(sent, events.SUPERVISOR) == []
-
