@@ -149,7 +149,7 @@ def test_the_overview_shows_referrals_waiting_for_review_with_the_way_to_approve
     referral = in_state(referral, Referral.State.IN_REVIEW)
     html = log_in(client, sam).get("/medewerkers/overzicht/").content.decode()
     assert 'data-reviews="1"' in html and "Wacht op beoordeling" in html
-    assert "Verwijzing naar Veilig Thuis van hana, wacht al" in html
+    assert "Verwijzing naar Veilig Thuis van hana: wacht sinds" in html
     assert "drie-gesprek: de partner komt pas na goedkeuring" in html
     assert f'href="/medewerkers/verwijzingen/{referral.pk}/#review"' in html
     assert "geheim" not in html
