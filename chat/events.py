@@ -133,6 +133,11 @@ def help_requested():
     return {"type": "help.requested"}
 
 
+def review_requested():
+    """A referral waits for a supervisor (handover): nothing about which or whose."""
+    return {"type": "review.requested"}
+
+
 def queue_changed_on_commit():
     send_on_commit(Audience.queue(), queue_changed())
 
@@ -141,3 +146,9 @@ def help_requested_on_commit():
     """Supervisors' pages say so; counsellors' pages only refresh their queue."""
     send_on_commit(Audience.supervisors(), help_requested())
     send_on_commit(Audience.counsellors(), queue_changed())
+
+
+def review_requested_on_commit():
+    """A referral entered review: supervisors' overviews say so at once, with the tone of
+    a call for help, because a client may be waiting in the chat for the partner to join."""
+    send_on_commit(Audience.supervisors(), review_requested())

@@ -187,6 +187,10 @@ UNSENT_STATES = frozenset({State.DRAFT, State.CONSENT_ASKED}) | OPEN_STATES
 # The client said yes and has not taken it back: a partner's professional may take part
 # in the chat on this consent (handover.referrals.invite_partner, _end_guests).
 CONSENTED_STATES = frozenset({State.IN_REVIEW, State.APPROVED, State.SENT, State.ACKNOWLEDGED})
+# Consented and approved by a second person: only now may a partner's professional be
+# invited into the chat (step "invite"). The card promises that someone checks first, so
+# the guest never joins while the referral is still in review (docs/handover.md).
+INVITE_STATES = CONSENTED_STATES - {State.IN_REVIEW}
 # Approved by a second person: the partner may receive the printout.
 PRINTABLE_STATES = frozenset({State.APPROVED, State.SENT, State.ACKNOWLEDGED, State.CLOSED})
 # Not yet asked, or stopped before the client answered anything worth keeping in view.

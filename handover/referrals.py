@@ -34,6 +34,7 @@ from common.refusals import NotAllowed, Refused
 from handover.models import (
     CONSENTED_STATES,
     FINAL_STATES,
+    INVITE_STATES,
     PRINTABLE_STATES,
     TRANSITIONS,
     Referral,
@@ -66,7 +67,7 @@ MELDCODE_STEPS = [
 # can offer.
 IN_PLACE = {
     "edit": frozenset({State.DRAFT}),
-    "invite": CONSENTED_STATES,
+    "invite": INVITE_STATES,
     "print": PRINTABLE_STATES,
 }
 STEPS = frozenset(TRANSITIONS) | frozenset(IN_PLACE)
@@ -84,6 +85,13 @@ class WrongState(ReferralError):
     """This step is not possible in the referral's current state (or its chat's)."""
 
     code = "wrong_state"
+
+
+class AwaitingReview(WrongState):
+    """A partner's professional joins the chat only once a supervisor approved: the card
+    promised the client that a second person checks first."""
+
+    code = "awaiting_review"
 
 
 class IdentifyingDataForAnonymous(ReferralError):
@@ -239,6 +247,13 @@ def _refusal(referral, step, actor):
         if step == "edit":
             return WrongState(_("Alleen een concept kun je wijzigen."))
         if step == "invite":
+            if referral.state == State.IN_REVIEW and _invite_otherwise_possible(referral, actor):
+                return AwaitingReview(
+                    _(
+                        "Uitnodigen kan zodra een supervisor de verwijzing heeft goedgekeurd. "
+                        "De supervisors zien op hun overzicht dat hij wacht."
+                    )
+                )
             return _no_invitation()
         return WrongState(
             _("Dat kan niet meer: de verwijzing is nu %(state)s.")
@@ -258,13 +273,19 @@ def _refusal(referral, step, actor):
     if step == "invite":
         if not actor.holds_chat:
             return NotAllowed()
-        if (
-            referral.without_consent
-            or referral.contact_route != Route.IN_CHAT
-            or not referral.conversation.is_open
-        ):
+        if not _invite_otherwise_possible(referral, actor):
             return _no_invitation()
     return None
+
+
+def _invite_otherwise_possible(referral, actor):
+    # Consent to a three-way chat, and the drafter holds that chat while it is open.
+    return (
+        actor.holds_chat
+        and not referral.without_consent
+        and referral.contact_route == Route.IN_CHAT
+        and referral.conversation.is_open
+    )
 
 
 def _no_invitation():
@@ -282,9 +303,15 @@ def allowed_steps(referral, user, session=None):
     return frozenset(step for step in STEPS if _refusal(referral, step, actor) is None)
 
 
+def refusal_of(referral, step, user, session=None):
+    """Why `user` may not take `step` now (a Refused, not raised), or None: for a page that
+    says why a step is not offered yet, in the rule's own words."""
+    return _refusal(referral, step, _Actor(referral, user, session))
+
+
 def check_step(referral, step, user, session=None):
     """Raise why `user` may not take `step` now (NotAllowed, WrongState, FourEyes)."""
-    refusal = _refusal(referral, step, _Actor(referral, user, session))
+    refusal = refusal_of(referral, step, user, session)
     if refusal is not None:
         raise refusal
 
@@ -343,6 +370,8 @@ def _move(locked, verb, actor, action, detail=""):
         detail=f"state={target}" + (f" {detail}" if detail else ""),
     )
     _tell_client(locked)
+    if target == State.IN_REVIEW:
+        events.review_requested_on_commit()
     return locked
 
 
@@ -505,7 +534,11 @@ ROUTE_SENTENCES = {
     Route.PARTNER_CALLS: noop("%(partner)s belt je op het nummer dat jij hieronder geeft."),
     Route.PARTNER_WRITES: noop("%(partner)s mailt je op het adres dat jij hieronder geeft."),
     Route.CLIENT_CONTACTS: noop("Jij neemt zelf contact op met %(partner)s, als het jou uitkomt."),
-    Route.IN_CHAT: noop("Iemand van %(partner)s komt erbij in deze chat. Je ziet wanneer."),
+    # The promise the product keeps: no one joins before a second person checked.
+    Route.IN_CHAT: noop(
+        "Eerst kijkt een tweede hulpverlener van Hulppunt Onder Controle ernaar. Pas daarna "
+        "komt iemand van %(partner)s erbij in deze chat. Je ziet wanneer."
+    ),
 }
 
 

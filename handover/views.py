@@ -117,11 +117,19 @@ def referral_detail(request, referral_id):
         .exclude(action=AuditEntry.Action.REFERRAL_VIEWED)
         .order_by("at"),
         "steps": referrals.allowed_steps(referral, request.user),
+        "invite_waits": _invite_waits(referral, request.user),
         "guests": referrals.guests_of(referral) if holds_chat else [],
         "review_form": ReviewForm(),
         "sent_form": SentForm(),
     }
     return render(request, "handover/detail.html", context)
+
+
+def _invite_waits(referral, user):
+    """Why the drafter cannot invite the partner's professional yet, when the only thing
+    missing is a supervisor's approval (referrals.AwaitingReview); else None."""
+    refusal = referrals.refusal_of(referral, "invite", user)
+    return refusal.message if isinstance(refusal, referrals.AwaitingReview) else None
 
 
 def _invite(request, referral):

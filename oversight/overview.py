@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from chat import availability, help_requests, queue
 from chat.models import Block, Conversation
+from handover.models import Referral
 
 RECENT = datetime.timedelta(hours=24)
 
@@ -42,6 +43,10 @@ def snapshot(now=None):
     offline = [c for c in active if c.counsellor_id not in online_ids]
     active_in_danger = [c for c in active if c.in_danger]
     waiting_in_danger = list(in_danger[: queue.SHOWN])
+    # Referrals waiting for a second person, oldest first. Facts only, never the summary:
+    # reading it is the referral's own page, which the audit log records.
+    awaiting_review = Referral.objects.awaiting_review()
+    reviews = list(awaiting_review.select_related("partner", "drafted_by")[: queue.SHOWN])
     return {
         "now": now,
         "waiting_count": waiting_count,
@@ -55,6 +60,8 @@ def snapshot(now=None):
         "team": team,
         "offline_chats": offline,
         "help": list(help_requests.open_requests().order_by("created_at")),
+        "reviews": reviews,
+        "reviews_more": awaiting_review.count() - len(reviews) if reviews else 0,
         "blocks_to_review": list(Block.objects.awaiting_review().select_related("created_by")),
         "recent": list(
             Conversation.objects.filter(

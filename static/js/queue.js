@@ -84,9 +84,10 @@ async function refresh() {
 
 function onFrame(frame) {
   if (frame.type === "queue.changed") schedule();
-  else if (frame.type === "help.requested") {
-    // Only supervisors' sockets receive this one; the tone does not wait.
-    document.dispatchEvent(new CustomEvent("queue:help"));
+  else if (frame.type === "help.requested" || frame.type === "review.requested") {
+    // Only supervisors' sockets receive these (a call for help, a referral waiting for
+    // review); the tone does not wait.
+    document.dispatchEvent(new CustomEvent("queue:help", { detail: { type: frame.type } }));
     schedule();
   }
 }

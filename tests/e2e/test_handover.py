@@ -195,7 +195,8 @@ def anonymous_referral_in_chat():
         shared=[],
         contact_route=Referral.ContactRoute.IN_CHAT,
     )
-    Referral.objects.filter(pk=referral.pk).update(state=Referral.State.IN_REVIEW)
+    # Approved: only then may the partner's professional be invited (docs/handover.md).
+    Referral.objects.filter(pk=referral.pk).update(state=Referral.State.APPROVED)
     return str(referral.pk)
 
 

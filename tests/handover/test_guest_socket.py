@@ -44,7 +44,7 @@ def three_way(hana):
         shared=[],
         contact_route=Referral.ContactRoute.IN_CHAT,
     )
-    referral = in_state(referral, Referral.State.IN_REVIEW)
+    referral = in_state(referral, Referral.State.APPROVED)
     invitation, token = referrals.invite_partner(referral, hana)
     return conversation, visitor_cookie(conversation), staff_cookie(hana), token, invitation
 

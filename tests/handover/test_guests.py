@@ -18,7 +18,7 @@ from handover.models import Referral
 from tests.handover.conftest import Session, consented_draft, in_state
 
 
-def in_chat_referral(chat, hana, partner, state=Referral.State.IN_REVIEW):
+def in_chat_referral(chat, hana, partner, state=Referral.State.APPROVED):
     referral = consented_draft(
         chat, hana, partner, shared=[], contact_route=Referral.ContactRoute.IN_CHAT
     )
@@ -30,7 +30,12 @@ def say(conversation, sender, body, author=None):
 
 
 def test_a_guest_is_invited_only_with_consent_to_a_chat_in_the_chat(chat, hana, otto, veilig_thuis):
-    for state in (Referral.State.DRAFT, Referral.State.CONSENT_ASKED, Referral.State.DECLINED):
+    for state in (
+        Referral.State.DRAFT,
+        Referral.State.CONSENT_ASKED,
+        Referral.State.DECLINED,
+        Referral.State.IN_REVIEW,
+    ):
         with pytest.raises(referrals.WrongState):
             referrals.invite_partner(in_chat_referral(chat, hana, veilig_thuis, state), hana)
     by_phone = in_state(consented_draft(chat, hana, veilig_thuis), Referral.State.APPROVED)
@@ -46,6 +51,27 @@ def test_a_guest_is_invited_only_with_consent_to_a_chat_in_the_chat(chat, hana, 
     assert invitation.expires_at - timezone.now() <= datetime.timedelta(minutes=30)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.GUEST_INVITED)
     assert entry.referral_id == referral.pk and entry.conversation_id == chat.pk
+
+
+def test_no_professional_is_invited_before_a_supervisor_approved(chat, hana, sam, veilig_thuis):
+    # The card promises that a second person checks first (issue 15, item 3): the link for
+    # the partner's professional is made only once a supervisor approved the referral.
+    from tests.conftest import log_in
+
+    referral = in_chat_referral(chat, hana, veilig_thuis, Referral.State.IN_REVIEW)
+    assert "invite" not in referrals.allowed_steps(referral, hana)
+    with pytest.raises(referrals.WrongState, match="supervisor"):
+        referrals.invite_partner(referral, hana)
+    page = log_in(Client(), hana).get(f"/medewerkers/verwijzingen/{referral.pk}/")
+    html = page.content.decode()
+    assert "stap/uitnodigen/" not in html
+    assert "zodra een supervisor de verwijzing heeft goedgekeurd" in html
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.GUEST_INVITED).exists()
+
+    referral = referrals.approve(referral, sam)
+    assert "invite" in referrals.allowed_steps(referral, hana)
+    invitation, _token = referrals.invite_partner(referral, hana)
+    assert invitation.partner_name == "Veilig Thuis"
 
 
 def test_the_link_works_once(chat, hana, veilig_thuis):
@@ -123,3 +149,15 @@ def test_a_logged_in_browser_cannot_become_a_guest(chat, hana, robin, veilig_thu
     _invitation, token = referrals.invite_partner(in_chat_referral(chat, hana, veilig_thuis), hana)
     assert log_in(Client(), robin).post(f"/chat/gast/{token}/").status_code == 403
     assert GuestInvitation.objects.get().used_at is None
+
+
+def test_the_card_says_the_partner_joins_only_after_a_second_person_checked(
+    chat, hana, veilig_thuis
+):
+    referral = consented_draft(
+        chat, hana, veilig_thuis, shared=[], contact_route=Referral.ContactRoute.IN_CHAT
+    )
+    referral = referrals.ask_consent(referral, hana)
+    contact = referrals.card_of(referral)["contact"]
+    assert contact.startswith("Eerst kijkt een tweede hulpverlener")
+    assert "Pas daarna komt iemand van Veilig Thuis erbij in deze chat." in contact

@@ -22,7 +22,7 @@ from tests.handover.conftest import Session, consented_draft, in_state
 State = Referral.State
 
 
-def in_chat_referral(chat, hana, partner, state=State.IN_REVIEW):
+def in_chat_referral(chat, hana, partner, state=State.APPROVED):
     referral = consented_draft(
         chat, hana, partner, shared=[], contact_route=Referral.ContactRoute.IN_CHAT
     )
@@ -77,7 +77,9 @@ def test_every_step_out_of_consent_is_tried_here():
 def test_the_step_removes_the_guest_and_voids_unused_links(
     verb, source, chat, hana, robin, sam, veilig_thuis
 ):
-    referral = in_chat_referral(chat, hana, veilig_thuis, State.IN_REVIEW)
+    # Invited once approved; then put in each state a guest can be in (the return from
+    # review is tried too, though no guest is invited before approval).
+    referral = in_chat_referral(chat, hana, veilig_thuis, State.APPROVED)
     session = joined_guest(referral, hana)
     _unused, token = referrals.invite_partner(referral, hana)
     referral = in_state(referral, source)
@@ -112,7 +114,7 @@ def test_withdrawing_in_the_chat_ends_the_guest_of_an_anonymous_visitor(
 
 
 def test_a_client_deleting_their_account_ends_the_guest(chat, hana, robin, veilig_thuis):
-    referral = in_chat_referral(chat, hana, veilig_thuis, State.IN_REVIEW)
+    referral = in_chat_referral(chat, hana, veilig_thuis, State.APPROVED)
     _invitation, token = referrals.invite_partner(referral, hana)
     referrals.forget_client(robin)
     with pytest.raises(guests.LinkNotValid):
@@ -133,7 +135,7 @@ def test_a_guest_of_another_referral_stays(chat, hana, robin, veilig_thuis):
 def test_no_link_is_made_from_a_referral_that_has_just_left_consent(
     chat, hana, robin, veilig_thuis
 ):
-    # The counsellor's page was loaded while the referral was in review; the client
+    # The counsellor's page was loaded while the referral was approved; the client
     # withdrew before the click. The step reads the state again, under the row's lock.
     seen_by_counsellor = in_chat_referral(chat, hana, veilig_thuis)
     referrals.withdraw(Referral.objects.get(pk=seen_by_counsellor.pk), robin, Session())

@@ -128,3 +128,34 @@ def test_a_supervisor_reviews_a_block(client, sam, hana):
     assert "dreigde" not in Client().get("/").content.decode()
     html = client.get("/medewerkers/overzicht/").content.decode()
     assert "Niets te beoordelen." in html
+
+
+def test_the_overview_shows_referrals_waiting_for_review_with_the_way_to_approve(client, sam, hana):
+    # Issue 15, item 3: the partner joins only after approval, so a supervisor sees at once
+    # what waits, for how long, and reaches the review from here. Facts only, no summary.
+    from handover.models import Referral
+    from partners.models import Partner
+    from tests.handover.conftest import active_conversation, consented_draft, in_state
+
+    chat = active_conversation(hana)
+    referral = consented_draft(
+        chat,
+        hana,
+        Partner.objects.get(slug="veilig-thuis"),
+        shared=[],
+        summary="Een geheim over de oudste.",
+        contact_route=Referral.ContactRoute.IN_CHAT,
+    )
+    referral = in_state(referral, Referral.State.IN_REVIEW)
+    html = log_in(client, sam).get("/medewerkers/overzicht/").content.decode()
+    assert 'data-reviews="1"' in html and "Wacht op beoordeling" in html
+    assert "Verwijzing naar Veilig Thuis van hana: wacht sinds" in html
+    assert "drie-gesprek: de partner komt pas na goedkeuring" in html
+    assert f'href="/medewerkers/verwijzingen/{referral.pk}/#review"' in html
+    assert "geheim" not in html
+    review = client.get(f"/medewerkers/verwijzingen/{referral.pk}/").content.decode()
+    assert 'id="review"' in review and "stap/goedkeuren/" in review
+
+    client.post(f"/medewerkers/verwijzingen/{referral.pk}/stap/goedkeuren/")
+    html = client.get("/medewerkers/overzicht/").content.decode()
+    assert 'data-reviews="0"' in html and "Wacht op beoordeling" not in html
