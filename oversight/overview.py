@@ -42,6 +42,7 @@ def snapshot(now=None):
     offline = [c for c in active if c.counsellor_id not in online_ids]
     active_in_danger = [c for c in active if c.in_danger]
     waiting_in_danger = list(in_danger[: queue.SHOWN])
+    help_asked = list(help_requests.open_requests().order_by("created_at"))
     return {
         "now": now,
         "waiting_count": waiting_count,
@@ -54,7 +55,9 @@ def snapshot(now=None):
         "active_in_danger": active_in_danger,
         "team": team,
         "offline_chats": offline,
-        "help": list(help_requests.open_requests().order_by("created_at")),
+        "help": help_asked,
+        # So the team table marks the chat that asked, beside its "Meekijken".
+        "help_ids": {request.conversation_id for request in help_asked},
         "blocks_to_review": list(Block.objects.awaiting_review().select_related("created_by")),
         "recent": list(
             Conversation.objects.filter(

@@ -65,6 +65,8 @@ def test_the_overview_names_the_chat_without_anything_identifying(client, sam, h
     assert "Direct gevaar" in alert
     assert "mijn broer" not in html  # the topic is not a label
     assert f'href="/medewerkers/overzicht/gesprek/{asked.pk}/?reden=help"' in alert
+    team = html[html.index("<h2>Team</h2>") :]
+    assert "Vraagt om hulp" in team.split("Meekijken")[0]
 
 
 def test_opening_it_from_the_alert_still_asks_why_with_help_chosen(client, sam, asked):
