@@ -50,11 +50,13 @@ def open_conversation(
     left_message=False,
     visitor_pseudonym="",
     source=None,
+    language=Conversation.Language.DUTCH,
 ):
     """Start a conversation in the queue. The caller must have shown the consent text.
 
     A visitor's start comes with its `source` (chat/queue.py): it is counted and may be
     refused (queue.Refused), and only a first start earns the place its answers ask for.
+    `language` is the site's language the visitor started in (`language_of`).
     """
     priority = queue.priority_for(in_danger, minor)
     if source is not None:
@@ -68,6 +70,7 @@ def open_conversation(
             topic=topic,
             client=client,
             left_message=left_message,
+            language=language,
             consent_version=consent.VERSION,
             visitor_pseudonym="" if client is not None else visitor_pseudonym,
         )
@@ -80,7 +83,16 @@ def open_conversation(
     return conversation
 
 
-def leave_message(client, body, source=None):
+def language_of(language_code):
+    """The Conversation.Language of a request's active language: the URL's prefix (/en/),
+    the only place the visitor's choice is kept (hoc/settings.py, no cookie)."""
+    code = (language_code or "").split("-")[0]
+    if code in Conversation.Language.values:
+        return Conversation.Language(code)
+    return Conversation.Language.DUTCH
+
+
+def leave_message(client, body, source=None, language=Conversation.Language.DUTCH):
     """A client with an account leaves a message while the chat is closed; a counsellor
     answers it later and the client reads the answer after logging in. Counted like a
     start (`source`, see open_conversation)."""
@@ -94,6 +106,7 @@ def leave_message(client, body, source=None):
             client=client,
             left_message=True,
             source=source,
+            language=language,
         )
         post_message(conversation, Message.Sender.VISITOR, body, uuid.uuid4(), author=client)
     return conversation

@@ -118,6 +118,13 @@ class Conversation(models.Model):
         MINOR = 1, _("jonger dan 18")
         ORDINARY = 2, _("op volgorde van binnenkomst")
 
+    class Language(models.TextChoices):
+        """The language of the site the visitor started from (/ or /en/), so the counsellor
+        knows which to answer in. The values are settings.LANGUAGES' codes."""
+
+        DUTCH = "nl", _("Nederlands")
+        ENGLISH = "en", _("Engels")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     client = models.ForeignKey(
@@ -133,6 +140,7 @@ class Conversation(models.Model):
     # Left while the chat was closed, by a client with an account, to be answered later.
     left_message = models.BooleanField(default=False)
     topic = EncryptedTextField(blank=True, default="")
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.DUTCH)
     consent_version = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -94,6 +94,7 @@ def start(request):
                 client=user if user.is_authenticated and user.is_client else None,
                 visitor_pseudonym=source.session,
                 source=source,
+                language=conversations.language_of(request.LANGUAGE_CODE),
             )
         except queue.Refused as refused:
             return busy(request, refused)
@@ -114,7 +115,10 @@ def closed(request, status, address):
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             conversations.leave_message(
-                user, form.cleaned_data["body"], source=_source(request, address)
+                user,
+                form.cleaned_data["body"],
+                source=_source(request, address),
+                language=conversations.language_of(request.LANGUAGE_CODE),
             )
         except queue.Refused as refused:
             return busy(request, refused, left_message=True)
@@ -211,7 +215,7 @@ def _chat_panel(conversation, user, colleagues):
         "earlier": _earlier(conversation),
         "notes": notes.notes_of(conversation),
         "transfers": transfers.transfers_of(conversation),
-        "help_open": help_requests.open_requests().filter(conversation=conversation).exists(),
+        "help": help_requests.latest_for(conversation),
         "can_block": blocks.can_block(conversation),
         "note_form": NoteForm(auto_id=f"note-{conversation.pk}-%s"),
         "transfer_form": TransferForm(

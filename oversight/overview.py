@@ -47,6 +47,7 @@ def snapshot(now=None):
     # reading it is the referral's own page, which the audit log records.
     awaiting_review = Referral.objects.awaiting_review()
     reviews = list(awaiting_review.select_related("partner", "drafted_by")[: queue.SHOWN])
+    help_asked = list(help_requests.open_requests().order_by("created_at"))
     return {
         "now": now,
         "waiting_count": waiting_count,
@@ -59,7 +60,9 @@ def snapshot(now=None):
         "active_in_danger": active_in_danger,
         "team": team,
         "offline_chats": offline,
-        "help": list(help_requests.open_requests().order_by("created_at")),
+        "help": help_asked,
+        # So the team table marks the chat that asked, beside its "Meekijken".
+        "help_ids": {request.conversation_id for request in help_asked},
         "reviews": reviews,
         "reviews_more": awaiting_review.count() - len(reviews) if reviews else 0,
         "blocks_to_review": list(Block.objects.awaiting_review().select_related("created_by")),

@@ -33,14 +33,12 @@ def look(request, conversation_id):
     """Ask why; then, and only in the answer to that POST, show the conversation. There is
     no address that shows it without a new reason and a new audit entry. Counsellors too,
     for a chat that ended in their hands (looks.may_look)."""
-    form = LookForm(request.POST or None)
+    # From a call for help on the overview, "help" is already chosen; still asked, still logged.
+    form = LookForm(request.POST or None, initial={"reason_code": request.GET.get("reden")})
     if request.method == "POST" and form.is_valid():
         seen = looks.look(request.user, conversation_id, **form.cleaned_data)
         if request.user.is_supervisor:
-            for help_request in help_requests.open_requests().filter(
-                conversation_id=conversation_id
-            ):
-                help_requests.answer(help_request, request.user)
+            help_requests.answer_all(conversation_id, request.user)
         return render(request, "oversight/look.html", seen)
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:

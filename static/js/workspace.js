@@ -174,6 +174,29 @@ workspace.addEventListener("submit", async (event) => {
   (fresh.querySelector("[role=status]") || fresh.querySelector("textarea, button"))?.focus();
 });
 
+// A supervisor took up this chat's call for help: show who, from the page itself (the one
+// rendering of that section), and sound as for a message.
+async function refreshSection(selector, url) {
+  let response;
+  try {
+    response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+  } catch {
+    return;
+  }
+  if (!response.ok || response.redirected) return;
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = page.querySelector(selector);
+  if (fresh) document.querySelector(selector)?.replaceWith(fresh);
+}
+
+workspace.addEventListener("chat:frame", (event) => {
+  if (event.detail.event !== "help.answered") return;
+  const id = event.target.closest("[data-panel]")?.dataset.panel;
+  if (!id) return;
+  refreshSection(`[data-help='${id}']`, `/medewerkers/gesprek/${id}/`);
+  beep();
+});
+
 // --- Keyboard shortcuts: Alt+Shift, so they clash neither with the browser nor with typing.
 
 document.addEventListener("keydown", (event) => {
