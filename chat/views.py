@@ -144,10 +144,7 @@ def save_conversation(request):
 @require_safe
 @client_required
 def conversation_saved(request):
-    conversation_id = saving.take(request.session)
-    saved = conversation_id is not None and conversations.attach_to_client(
-        conversation_id, request.user
-    )
+    saved = saving.keep(request.session, request.user)
     return render(request, "chat/saved.html", {"saved": saved})
 
 

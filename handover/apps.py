@@ -7,12 +7,18 @@ class HandoverConfig(AppConfig):
     verbose_name = "Warme overdracht"
 
     def ready(self):
-        # The one signal: accounts deletes a client ("Wis alles en sluit af") without
+        # Two signals, both because imports point one way. Accounts deletes a client ("Wis alles en sluit af") without
         # knowing about handover (imports point one way), and their referrals must forget
         # them in that same transaction (handover.referrals.forget_client).
         from accounts.models import User
 
         pre_delete.connect(_forget_client, sender=User, dispatch_uid="handover-forget-client")
+        # And an anonymous visitor keeps their ended chat in a new account (chat/saving.py):
+        # the referrals of that chat go with it, in the same transaction, so the client
+        # follows each one in /account/ from then on.
+        from chat import saving
+
+        saving.kept.connect(_follow_into_account, dispatch_uid="handover-follow-into-account")
 
 
 def _forget_client(sender, instance, **kwargs):
@@ -20,3 +26,9 @@ def _forget_client(sender, instance, **kwargs):
         from handover import referrals
 
         referrals.forget_client(instance)
+
+
+def _follow_into_account(sender, conversation, client, **kwargs):
+    from handover import referrals
+
+    referrals.follow_into_account(conversation, client)
