@@ -738,9 +738,7 @@ def follow_into_account(conversation, client):
     from now on the account's list shows each one, and the client's steps (taking a yes
     back) are theirs in the account. Meldcode referrals move too, so a referral's client
     is always its conversation's, but stay out of the client's view (of_client)."""
-    Referral.objects.filter(conversation=conversation, client__isnull=True).update(
-        client=client
-    )
+    Referral.objects.filter(conversation=conversation, client__isnull=True).update(client=client)
 
 
 def forget_client(client):
