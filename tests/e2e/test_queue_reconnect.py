@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import orm
 from tests.e2e.test_chat import log_in_as_counsellor, make_counsellor, open_all_week
 from tests.e2e.test_queue_refresh import start_chat_over_http
+from tests.helpers.browser import orm
 
 pytestmark = [
     pytest.mark.browser,
