@@ -337,22 +337,5 @@ def purge_expired(now=None):
     return deleted
 
 
-def attach_to_client(conversation_id, client):
-    """Put an anonymous, finished conversation into a (new) client's account.
-
-    Only a conversation this browser session took part in reaches here; one that already
-    belongs to someone stays where it is.
-    """
-    with transaction.atomic():
-        moved = Conversation.objects.filter(
-            pk=conversation_id,
-            client__isnull=True,
-            state__in=Conversation.FINISHED_STATES,
-        ).update(client=client)
-        if moved and client.first_conversation_at is None:
-            User.objects.filter(pk=client.pk).update(first_conversation_at=timezone.now())
-    return bool(moved)
-
-
 def conversations_of(client):
     return Conversation.objects.filter(client=client).order_by("-created_at")

@@ -6,7 +6,18 @@ browser must not be able to make an account of their own and find the transcript
 
 import time
 
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from accounts.models import User
 from accounts.session_keys import SAVEABLE, SAVEABLE_UNTIL
+from chat.models import Block, Conversation
+
+# Sent inside the transaction that moves a conversation into an account, with
+# `conversation` and `client`: an app above chat (handover's referrals) moves what belongs
+# to the conversation in that same transaction (handover/apps.py), since chat imports it not.
+kept = Signal()
 
 # Long enough to read the end page, make an account and write its passphrase down.
 OFFER_SECONDS = 10 * 60
@@ -33,6 +44,37 @@ def take(session):
     conversation_id = offered(session)
     withdraw(session)
     return conversation_id
+
+
+def keep(session, client):
+    """Move the conversation on offer into `client`'s new account, with everything that
+    belonged to the anonymous visitor of it, in one transaction: a block of that visitor
+    now holds the account too, and the receivers of `kept` move their part (the
+    referrals). One that already belongs to someone stays where it is. True if it moved."""
+    conversation_id = take(session)
+    if conversation_id is None:
+        return False
+    with transaction.atomic():
+        conversation = (
+            Conversation.objects.select_for_update()
+            .filter(
+                pk=conversation_id,
+                client__isnull=True,
+                state__in=Conversation.FINISHED_STATES,
+            )
+            .first()
+        )
+        if conversation is None:
+            return False
+        conversation.client = client
+        # An account's conversations are blocked and recognised by the account.
+        conversation.visitor_pseudonym = ""
+        conversation.save(update_fields=["client", "visitor_pseudonym"])
+        Block.objects.filter(conversation=conversation, client__isnull=True).update(client=client)
+        if client.first_conversation_at is None:
+            User.objects.filter(pk=client.pk).update(first_conversation_at=timezone.now())
+        kept.send(sender=Conversation, conversation=conversation, client=client)
+    return True
 
 
 def withdraw(session):

@@ -20,6 +20,7 @@ from chat import (
     blocks,
     closing,
     conversations,
+    ended_page,
     help_requests,
     notes,
     queue,
@@ -72,7 +73,8 @@ def start(request):
         can_save = conversation.client_id is None
         if can_save:
             saving.offer(request.session, conversation)
-        return render(request, "chat/ended.html", {"can_save": can_save})
+        context = {"can_save": can_save, "parts": ended_page.parts_for(conversation, can_save)}
+        return render(request, "chat/ended.html", context)
     address = pseudonyms.client_pseudonym(request)
     if blocks.is_blocked(request.user, request.session, address):
         return render(request, "chat/blocked.html")
@@ -148,10 +150,7 @@ def save_conversation(request):
 @require_safe
 @client_required
 def conversation_saved(request):
-    conversation_id = saving.take(request.session)
-    saved = conversation_id is not None and conversations.attach_to_client(
-        conversation_id, request.user
-    )
+    saved = saving.keep(request.session, request.user)
     return render(request, "chat/saved.html", {"saved": saved})
 
 

@@ -7,12 +7,20 @@ class HandoverConfig(AppConfig):
     verbose_name = "Warme overdracht"
 
     def ready(self):
-        # The one signal: accounts deletes a client ("Wis alles en sluit af") without
-        # knowing about handover (imports point one way), and their referrals must forget
+        # Hooks, all because imports point one way. Accounts deletes a client ("Wis alles
+        # en sluit af") without knowing about handover, and their referrals must forget
         # them in that same transaction (handover.referrals.forget_client).
         from accounts.models import User
 
         pre_delete.connect(_forget_client, sender=User, dispatch_uid="handover-forget-client")
+        # And an anonymous visitor keeps their ended chat in a new account (chat/saving.py):
+        # the referrals of that chat go with it, in the same transaction, so the client
+        # follows each one in /account/ from then on.
+        from chat import ended_page, saving
+
+        saving.kept.connect(_follow_into_account, dispatch_uid="handover-follow-into-account")
+        # The ended-chat page tells where the chat's referrals stand (chat/ended_page.py).
+        ended_page.parts.connect(_referrals_part, dispatch_uid="handover-ended-page")
 
 
 def _forget_client(sender, instance, **kwargs):
@@ -20,3 +28,21 @@ def _forget_client(sender, instance, **kwargs):
         from handover import referrals
 
         referrals.forget_client(instance)
+
+
+def _follow_into_account(sender, conversation, client, **kwargs):
+    from handover import referrals
+
+    referrals.follow_into_account(conversation, client)
+
+
+def _referrals_part(sender, conversation, can_save, **kwargs):
+    from django.template.loader import render_to_string
+
+    from handover.models import Referral
+
+    shown = list(Referral.objects.cards_in(conversation).select_related("partner", "conversation"))
+    if not shown:
+        return ""
+    context = {"referrals": shown, "can_save": can_save}
+    return render_to_string("handover/includes/ended_referrals.html", context)

@@ -26,8 +26,9 @@ class ReferralQuerySet(models.QuerySet):
         )
 
     def cards_in(self, conversation):
-        """The consent cards of a conversation's chat: the referrals its client can still
-        answer or take their yes back from (handover.referrals.allowed_steps)."""
+        """The consent cards of a conversation's chat: every referral its client was asked
+        about, each telling where it stands (the answers it offers are
+        handover.referrals.allowed_steps)."""
         return self.filter(
             conversation=conversation, without_consent=False, state__in=CARD_STATES
         ).order_by("created_at")
@@ -217,5 +218,6 @@ TRANSITIONS = {
 FINAL_STATES = frozenset(State) - {
     state for sources, _ in TRANSITIONS.values() for state in sources
 }
-# A consent card stays in the chat while its client can still answer it or take the yes back.
-CARD_STATES = TRANSITIONS["accept"][0] | TRANSITIONS["withdraw"][0]
+# A consent card stays in the chat once asked, telling its true state to the end (approved,
+# sent, declined...): what the account's list shows too.
+CARD_STATES = frozenset(State) - HIDDEN_FROM_CLIENT

@@ -764,6 +764,16 @@ def _end_guests(referral, actor):
     guests.revoke(referral.invitations.values_list("invitation_id", flat=True), actor)
 
 
+def follow_into_account(conversation, client):
+    """The anonymous visitor kept this (ended) conversation in a new account
+    (chat.saving.keep): its referrals are the client's now, inside that transaction. What
+    they agreed to stays as the card showed it (anonymous, nothing identifying shared);
+    from now on the account's list shows each one, and the client's steps (taking a yes
+    back) are theirs in the account. Meldcode referrals move too, so a referral's client
+    is always its conversation's, but stay out of the client's view (of_client)."""
+    Referral.objects.filter(conversation=conversation, client__isnull=True).update(client=client)
+
+
 def forget_client(client):
     """The client deleted their account: what they gave goes now. A referral not yet sent
     counts as withdrawn (or declined, if they never answered), by the client's own steps

@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -233,16 +234,26 @@ def consent_cards(request, conversation_id):
     if conversations.role_in(conversation, request.user, request.session) != "visitor":
         raise NotAllowed
     cards = [
-        {**referrals.card_of(referral), "steps": _client_steps(request, referral)}
-        for referral in Referral.objects.cards_in(conversation).select_related("conversation")
+        {**referrals.card_of(referral), **_client_view(request, referral)}
+        for referral in Referral.objects.cards_in(conversation).select_related(
+            "conversation", "partner"
+        )
         if referral.consent_snapshot
     ]
     return JsonResponse({"cards": cards})
 
 
-def _client_steps(request, referral):
-    # What the card offers (accept, decline, withdraw): referral-card.js keeps no states.
-    return sorted(referrals.allowed_steps(referral, request.user, request.session))
+def _client_view(request, referral):
+    """What the card offers (accept, decline, withdraw) and the sentence saying where it
+    stands, from the one home of those sentences: referral-card.js keeps no states."""
+    steps = sorted(referrals.allowed_steps(referral, request.user, request.session))
+    # While the question is open the card itself asks it, with its buttons.
+    status = "" if "accept" in steps else _status(referral)
+    return {"state": referral.state, "steps": steps, "status": status}
+
+
+def _status(referral):
+    return render_to_string("handover/includes/client_state.html", {"referral": referral}).strip()
 
 
 @require_POST
@@ -270,7 +281,7 @@ def consent_decision(request, referral_id):
     except referrals.ReferralError as error:
         return JsonResponse({"error": error.code}, status=409)
     referral.refresh_from_db()
-    return JsonResponse({"state": referral.state, "steps": _client_steps(request, referral)})
+    return JsonResponse(_client_view(request, referral))
 
 
 @require_POST

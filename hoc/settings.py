@@ -302,6 +302,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hoc.context_processors.site",
                 "handover.context_processors.client_referrals",
+                "chat.context_processors.answered_messages",
             ],
         },
     },

@@ -6,7 +6,9 @@
 // Everything is rendered from a <template> with textContent, never as HTML. The answer
 // goes back with fetch (CSRF header), so the browser history keeps showing /chat/.
 // Which answers a card offers is the server's `steps` (handover.referrals.allowed_steps):
-// this file keeps no list of states.
+// this file keeps no list of states, and no sentences about them: the card says where its
+// referral stands with the server's `status`. The server lists every card asked in this
+// chat, so a supervisor's approval or the sending reaches the open chat as a new status.
 
 const ZERO = "00000000-0000-0000-0000-000000000000";
 
@@ -51,11 +53,9 @@ function startCards(box) {
     element.querySelector("[data-ok]").hidden = !asking;
     element.querySelector("[data-contact-fields]").hidden = !(asking && card.asks_contact);
     element.querySelector("[data-withdraw-box]").hidden = !withdrawable;
-    const answer = element.querySelector("[data-answer]");
-    if (withdrawable) answer.textContent = text.msgAccepted;
-    else if (card.state === "declined") answer.textContent = text.msgDeclined;
-    else if (card.state === "withdrawn") answer.textContent = text.msgWithdrawn;
-    else answer.textContent = "";
+    // Where the referral stands, in the sentence the account shows too (the server's
+    // `status`, handover/includes/client_state.html).
+    element.querySelector("[data-answer]").textContent = card.status || "";
   }
 
   function newCard(card) {
@@ -100,7 +100,7 @@ function startCards(box) {
     }
     const current = new Set(data.cards.map((card) => card.id));
     for (const card of data.cards) render(card);
-    // A card the server no longer lists (cancelled, sent) goes, unless the visitor just
+    // A card the server no longer lists (staff cancelled it) goes, unless the visitor just
     // answered it here: then the answer stays readable.
     for (const [id, entry] of cards) {
       if (!current.has(id) && !entry.answered) {
@@ -134,7 +134,7 @@ function startCards(box) {
       const result = await response.json();
       if (response.ok) {
         entry.answered = true;
-        entry.card = { ...card, state: result.state, steps: result.steps };
+        entry.card = { ...card, state: result.state, steps: result.steps, status: result.status };
         showState(element, entry.card);
       } else if (result.error === "wrong_state" && decision === "withdraw") {
         error.textContent = text.msgSent;

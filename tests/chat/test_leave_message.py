@@ -47,3 +47,28 @@ def test_a_message_needs_consent(db, robin):
     client = log_in(Client(), robin)
     client.post("/chat/", {"body": "zonder toestemming"})
     assert not Conversation.objects.exists()
+
+
+def test_the_account_page_says_when_an_answer_waits(db, robin, hana):
+    client = log_in(Client(), robin)
+    client.post("/chat/", {"body": "Lezen jullie dit?", **CONSENT})
+    message = Conversation.objects.get(left_message=True)
+    assert "data-answered-messages" not in client.get("/account/").content.decode()
+
+    queue.claim(message, hana)
+    conversations.post_message(message, "counsellor", "Ja, hier zijn we.", uuid.uuid4(), hana)
+    conversations.end_conversation(message, by="counsellor")
+    account = client.get("/account/").content.decode()
+    assert "Er is een antwoord op je bericht" in account
+    assert f"/chat/eerder/{message.pk}/" in account.split("data-answered-messages", 1)[1]
+
+
+def test_another_clients_answer_is_not_shown(db, robin, hana):
+    from accounts.models import User
+
+    other = User.objects.create(username="other-client", role="client")
+    theirs = conversations.leave_message(other, "van iemand anders")
+    queue.claim(theirs, hana)
+    conversations.post_message(theirs, "counsellor", "antwoord", uuid.uuid4(), hana)
+    account = log_in(Client(), robin).get("/account/").content.decode()
+    assert "data-answered-messages" not in account

@@ -68,3 +68,27 @@ def test_clients_can_download_their_conversation(db, robin):
     assert response.headers["Content-Disposition"] == 'attachment; filename="gesprek.txt"'
     assert "no-store" in response.headers["Cache-Control"]
     assert "eerste regel" in response.content.decode()
+
+
+def test_a_block_of_the_visitor_holds_the_account_they_keep_the_chat_in(db, hana):
+    """A blocked visitor who keeps the chat in a new account is not let in again by it."""
+    from chat import blocks
+    from tests.handover.conftest import active_conversation
+
+    client = Client()
+    conversation = active_conversation(hana)
+    session = client.session
+    session[session_keys.CONVERSATION] = str(conversation.pk)
+    conversation.visitor_pseudonym = blocks.pseudonym_for_session(session)
+    conversation.save()
+    session.save()
+    blocks.block_visitor(conversation, hana, duration="7d", reason="dreigde")
+    client.get("/chat/")
+    client.post("/chat/bewaren/")
+    page = client.post("/account/nieuw/").content.decode()
+    passphrase = re.search(r"data-passphrase>([a-z ]+)<", page).group(1)
+    client.post("/account/bevestigen/", {"passphrase": passphrase})
+    client.get("/chat/bewaard/")
+    user = User.objects.get(role="client")
+    assert Conversation.objects.get(pk=conversation.pk).client == user
+    assert blocks.is_blocked(user, {}) is True

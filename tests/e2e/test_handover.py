@@ -159,7 +159,9 @@ def test_consent_in_the_chat_approval_sending_and_the_clients_account(
     # The client sees where things stand in their account.
     client.goto(server_url + "/account/")
     statuses = client.locator("[data-client-referral]")
-    expect(statuses.filter(has_text="Veilig Thuis")).to_contain_text("Verstuurd naar Veilig Thuis")
+    expect(statuses.filter(has_text="Veilig Thuis")).to_contain_text(
+        "We hebben het naar Veilig Thuis gestuurd."
+    )
     expect(statuses.filter(has_text="Slachtofferhulp")).to_contain_text("ingetrokken")
     client.locator("#referrals-title").screenshot(path=shot("account-title"))
     client.screenshot(path=shot("account"), full_page=True)

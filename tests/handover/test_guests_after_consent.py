@@ -109,6 +109,7 @@ def test_withdrawing_in_the_chat_ends_the_guest_of_an_anonymous_visitor(
     assert visitor.post(decide, {"decision": "withdraw"}).json() == {
         "state": "withdrawn",
         "steps": [],
+        "status": "Je hebt je ja ingetrokken. Er is niets gedeeld.",
     }
     assert_guest_is_out(anonymous_chat, guest)
 
@@ -180,7 +181,11 @@ async def test_the_guests_socket_closes_when_the_visitor_withdraws(hana):
         visitor.cookies[settings.SESSION_COOKIE_NAME] = visitor_key
         return visitor.post(f"/chat/toestemming/besluit/{referral.pk}/", {"decision": "withdraw"})
 
-    assert (await in_db(withdraw_in_the_chat)()).json() == {"state": "withdrawn", "steps": []}
+    assert (await in_db(withdraw_in_the_chat)()).json() == {
+        "state": "withdrawn",
+        "steps": [],
+        "status": "Je hebt je ja ingetrokken. Er is niets gedeeld.",
+    }
     left = await guest.receive_json_from(timeout=5)
     assert left["from"] == "system" and "niet meer mee" in left["body"]
     assert await guest.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}

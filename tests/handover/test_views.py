@@ -144,10 +144,16 @@ def test_the_client_reads_and_answers_cards_only_in_their_own_chat(
     stale = client.post(decide, {"decision": "accept", "digest": "x", "contact": "06-1"})
     assert stale.json() == {"error": "card_changed"}
     given = {"decision": "accept", "digest": cards[0]["digest"], "contact": "06-1"}
-    assert client.post(decide, given).json() == {"state": "in_review", "steps": ["withdraw"]}
+    assert client.post(decide, given).json() == {
+        "state": "in_review",
+        "steps": ["withdraw"],
+        "status": "Je zei ja. Een tweede hulpverlener kijkt er nog naar. "
+        "Daarna brengen we je in contact.",
+    }
     assert client.post(decide, {"decision": "withdraw"}).json() == {
         "state": "withdrawn",
         "steps": [],
+        "status": "Je hebt je ja ingetrokken. Er is niets gedeeld.",
     }
 
 
@@ -156,7 +162,7 @@ def test_the_account_shows_the_status_and_allows_withdrawal(chat, hana, robin, v
     hidden = consented_draft(chat, hana, veilig_thuis)  # a draft is not the client's yet
     client = log_in(Client(), robin)
     html = client.get("/account/").content.decode()
-    assert "Je verwijzingen" in html and "Klaar om te versturen" in html
+    assert "Je verwijzingen" in html and "We sturen het nu naar Veilig Thuis" in html
     assert str(hidden.pk) not in html
     assert client.get(f"/account/toestemming/{hidden.pk}/").status_code == 403
     assert client.get(f"/account/toestemming/{referral.pk}/").status_code == 200
