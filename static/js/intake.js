@@ -42,15 +42,15 @@ async function postInPlace(event) {
     form.submit(); // no answer at all: post as usual and let the browser say what went wrong
     return;
   }
+  if (button) button.disabled = false;
   if (response.redirected) {
     window.location.replace(response.url);
     return;
   }
-  // An answer in place (the form with a remark, a full queue): show it as the page.
-  const html = await response.text();
-  document.open();
-  document.write(html);
-  document.close();
+  // No chat was opened (a remark on the form, a full queue): post as usual, so the answer
+  // is a page of its own with its scripts. The server decides the same again; only this
+  // rare path adds a history entry.
+  form.submit();
 }
 
 if (form) form.addEventListener("submit", postInPlace);
