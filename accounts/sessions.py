@@ -17,6 +17,7 @@ the store about once a minute (chat/consumers.py), for what the channel layer lo
 import contextlib
 import functools
 import hashlib
+import logging
 import time
 from importlib import import_module
 
@@ -28,7 +29,7 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -36,6 +37,8 @@ from accounts import session_keys
 from accounts.models import LoginSession, User
 from common import broadcast
 from common.refusals import NotAllowed
+
+logger = logging.getLogger(__name__)
 
 IDLE_SECONDS = 30 * 60
 CLIENT_MAX_SECONDS = 2 * 60 * 60
@@ -48,6 +51,12 @@ SEEN = "hoc_seen"
 # (chat/views.py), a partner's guest invitation (chat/guests.py), the offer to keep an
 # ended chat (chat/saving.py).
 HOLDING_KEYS = (session_keys.CONVERSATION, session_keys.GUEST_INVITATION, session_keys.SAVEABLE)
+
+# Sent with `session` (still holding its keys) as a session ends by a log-out of any kind:
+# quick exit, our log-out views, expiry, the admin's log-out, account deletion. Apps above
+# accounts let go of what the session held here (chat/leaving.py: the visitor has left
+# their chat), since accounts may not call them.
+session_ending = Signal()
 
 
 def start(request, user):
@@ -210,6 +219,11 @@ def _still(user, store):
 def _close_sockets_on_log_out(sender, request, user, **kwargs):
     # Sent by django.contrib.auth.logout() before it flushes the session: our log-out
     # views, quick exit, expiry in the middleware below, and the admin's /beheer/logout/.
+    # Robust: a quick exit gets away even when a receiver fails (the chat then ends by the
+    # grace time instead).
+    for _receiver, failure in session_ending.send_robust(sender=None, session=request.session):
+        if isinstance(failure, Exception):
+            logger.error("A session_ending receiver failed", exc_info=failure)
     close_sockets(request.session.session_key)
 
 

@@ -15,11 +15,12 @@ import uuid
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 from accounts import session_keys, sessions, staff
-from chat import conversations, events, guests, queue, socket_limits
+from chat import conversations, events, guests, leaving, queue, records, socket_limits
 from chat.models import Message
 from common import metrics
 from common.db_threads import in_db_thread
@@ -91,6 +92,8 @@ def _resume(user, session, conversation_id, after):
         "position": position,
         "wait_minutes": queue.estimated_wait_minutes(position),
     }
+    if conversation.state == conversation.State.ENDED and records.visitor_left(conversation):
+        status["left"] = True  # the counsellor's page says the visitor left, after a reload
     return missed, status
 
 
@@ -142,6 +145,29 @@ def frame_id(value):
         return str(uuid.UUID(str(value)))
     except ValueError:
         raise InvalidFrame from None
+
+
+# Asked after a visitor's page went away; held here so the tasks are not collected.
+_pending_leaves = set()
+
+
+def _ask_later(conversation_id):
+    """After the grace time, end the chat if no visitor page of it came back (a second
+    late, so that it never asks a moment before the grace time is up)."""
+
+    async def ask():
+        try:
+            await in_db_thread(leaving.end_if_gone)(conversation_id)
+        except Exception:
+            # The scheduler's end_left_chats asks again.
+            logger.exception("Ending a chat its visitor left failed")
+
+    def start():
+        task = asyncio.ensure_future(ask())
+        _pending_leaves.add(task)
+        task.add_done_callback(_pending_leaves.discard)
+
+    asyncio.get_running_loop().call_later(settings.VISITOR_GRACE_SECONDS + 1, start)
 
 
 class CountedConsumer(AsyncJsonWebsocketConsumer):
@@ -256,14 +282,25 @@ class ConversationConsumer(CountedConsumer):
         await self.join_groups(self.group)
         await self.accept()
         self.start_rechecks()
+        await self.note_visitor_present()
 
     async def disconnect(self, code):
         await self.leave_groups()
+        if getattr(self, "role", None) == Message.Sender.VISITOR:
+            # The visitor's page went away: if none comes back within the grace time, the
+            # visitor has left (chat/leaving.py).
+            await self.note_visitor_present()
+            _ask_later(self.conversation_id)
 
     async def recheck(self):
         # From here on the socket works with the stored session, which also sees what the
         # session's pages changed since the connect.
         self.session = await in_db_thread(_recheck)(self.user, self.session, self.conversation_id)
+        await self.note_visitor_present()
+
+    async def note_visitor_present(self):
+        if self.role == Message.Sender.VISITOR:
+            await in_db_thread(leaving.note_present)(self.conversation_id)
 
     async def guest_removed(self, message):
         """A partner's professional was removed or left (chat/guests.py): their socket goes."""

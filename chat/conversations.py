@@ -285,13 +285,17 @@ def messages_after(conversation, seq):
     return list(conversation.messages.filter(seq__gt=seq).order_by("seq"))
 
 
-def end_conversation(conversation, by, actor=None):
+def end_conversation(conversation, by, actor=None, left=False):
     """End a waiting or active conversation; anyone taking part may. `by` is who ended it
-    (visitor, counsellor, or system), `actor` the staff member if one did.
+    (visitor, counsellor, or system), `actor` the staff member if one did. `left`: the
+    visitor went away without ending it (a quick exit, a log-out, a page that did not come
+    back; chat/leaving.py), which the counsellor is told and the contact record counts.
 
     The audit log records the ending, with who but never what was said; a visitor is
     recorded by role only, not by account, like every other entry about clients.
     """
+    if left and by != Message.Sender.VISITOR:
+        raise ValueError("Only the visitor leaves a conversation.")
     with transaction.atomic():
         ended = (
             Conversation.objects.open()
@@ -309,17 +313,18 @@ def end_conversation(conversation, by, actor=None):
         if not ended:
             raise ConversationClosed
         conversation.refresh_from_db()
-        records.note_ended(conversation)
+        records.note_ended(conversation, left=left)
+        detail = f"by={by} state={conversation.state}"
         entries.record(
             actor if by == Message.Sender.COUNSELLOR else None,
             entries.Action.CONVERSATION_ENDED,
             conversation=conversation,
-            detail=f"by={by} state={conversation.state}",
+            detail=detail + " left" if left else detail,
         )
-        events.send_on_commit(
-            events.Audience.conversation(conversation),
-            events.state_event(conversation, "ended", by=by),
-        )
+        event = events.state_event(conversation, "ended", by=by)
+        if left:
+            event["left"] = True
+        events.send_on_commit(events.Audience.conversation(conversation), event)
         events.queue_changed_on_commit()
     return conversation
 

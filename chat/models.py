@@ -374,6 +374,8 @@ class ContactRecord(models.Model):
         WAITING = "waiting", _("nog in de wachtrij")
         ANSWERED = "answered", _("beantwoord")
         ABANDONED = "abandoned", _("weggegaan in de wachtrij")
+        # Taken, then the visitor went away without ending it (chat/leaving.py).
+        LEFT = "left", _("weggegaan tijdens het gesprek")
         MESSAGE = "message", _("achtergelaten bericht")
 
     class GroupContext(models.TextChoices):

@@ -43,14 +43,26 @@ def note_claimed(conversation):
         record.save(update_fields=["result", "wait_seconds"])
 
 
-def note_ended(conversation):
+def note_ended(conversation, left=False):
+    """`left`: the visitor went away without ending it (chat/leaving.py). Out of the queue
+    that is abandoned, as ending it there is; after being taken it is counted apart from
+    the answered contacts, so the figures do not call a flight an answered chat."""
     record = record_of(conversation)
     if conversation.state == Conversation.State.ABANDONED:
         record.result = ContactRecord.Result.ABANDONED
         record.wait_seconds = _seconds(conversation.created_at, conversation.ended_at)
     elif conversation.claimed_at is not None:
         record.duration_seconds = _seconds(conversation.claimed_at, conversation.ended_at)
+        if left:
+            record.result = ContactRecord.Result.LEFT
     record.save(update_fields=["result", "wait_seconds", "duration_seconds"])
+
+
+def visitor_left(conversation):
+    """Whether the visitor of this taken chat went away without ending it."""
+    return ContactRecord.objects.filter(
+        conversation=conversation, result=ContactRecord.Result.LEFT
+    ).exists()
 
 
 def note_transferred(conversation):

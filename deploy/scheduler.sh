@@ -4,7 +4,7 @@
 # rehearsal does this; so can an operator after an upgrade).
 set -eu
 
-COMMANDS="clearsessions purge_signups prune_client_accounts purge_conversations
+COMMANDS="clearsessions purge_signups prune_client_accounts purge_conversations end_left_chats
 purge_audit_log purge_referrals"
 
 run_all() {

@@ -564,6 +564,15 @@ if QUEUE_URGENT_RESERVE < 0:
 ADDRESS_BLOCK_MINUTES = envint("HOC_ADDRESS_BLOCK_MINUTES", 120)
 if ADDRESS_BLOCK_MINUTES < 0:
     raise ImproperlyConfigured("HOC_ADDRESS_BLOCK_MINUTES cannot be negative.")
+# A visitor whose chat page went away without ending the chat (a closed tab, a dropped
+# connection) and does not come back within this many seconds has left: a waiting chat
+# leaves the queue, an active one ends for the counsellor (chat/leaving.py). Long enough
+# for a phone that put the browser in the background or changed networks; a quick exit
+# or a log-out ends the visitor's part at once.
+VISITOR_GRACE_SECONDS = envint("HOC_VISITOR_GRACE_SECONDS", 180)
+# A connected page notes itself about once a minute (chat/consumers.py RECHECK_SECONDS).
+if VISITOR_GRACE_SECONDS < 90:
+    raise ImproperlyConfigured("HOC_VISITOR_GRACE_SECONDS must be at least 90.")
 
 # Retention (security brief B8). The privacy statement renders these numbers, and a test
 # checks that it does; the purge commands run from the scheduler.

@@ -295,6 +295,8 @@ def compute(start, end):
         record["local"] = record["started_hour"].astimezone(zone)
     closed = [record for record in records if record["closed_at"] is not None]
     answered = [record for record in records if record["result"] == ContactRecord.Result.ANSWERED]
+    # Waited, then taken: a visitor who left during the chat waited like the answered ones.
+    taken = [*answered, *(r for r in records if r["result"] == ContactRecord.Result.LEFT)]
     results = _by_choice(
         "results", _("Contacten naar afloop"), records, "result", ContactRecord.Result
     )
@@ -306,8 +308,8 @@ def compute(start, end):
         contacts=primary(len(records)),
         results=results,
         abandonment=_abandonment(results),
-        wait_median=Duration(percentile(_values(answered, "wait_seconds"), 50)),
-        wait_p90=Duration(percentile(_values(answered, "wait_seconds"), 90)),
+        wait_median=Duration(percentile(_values(taken, "wait_seconds"), 50)),
+        wait_p90=Duration(percentile(_values(taken, "wait_seconds"), 90)),
         duration_median=Duration(percentile(_values(answered, "duration_seconds"), 50)),
         duration_p90=Duration(percentile(_values(answered, "duration_seconds"), 90)),
         per_week=per_week,

@@ -189,10 +189,10 @@ function startChat(root) {
 
   // --- State: queue, conversation, end ------------------------------------------------------
 
-  function showState(state, position, minutes) {
+  function showState(state, position, minutes, left) {
     clearTimeout(waitingTimer);
     if (state === "ended" || state === "abandoned") {
-      showEnded();
+      showEnded(left);
     } else if (state === "waiting") {
       if (position === 1) stateLine.textContent = text.msgNext;
       else if (position) {
@@ -209,16 +209,20 @@ function startChat(root) {
 
   function onEvent(frame) {
     if (frame.event === "joined") showState("active");
-    else if (frame.event === "ended") showEnded();
+    else if (frame.event === "ended") showEnded(frame.left);
     else if (frame.event === "transferred" && role === "counsellor") refuse(text.msgTransferred);
     else emit("chat:frame", frame);
   }
 
-  function showEnded() {
+  // `left`: the visitor went away without ending it (quick exit, a page that did not come
+  // back); the counsellor is told so, rather than typing into nothing.
+  function showEnded(left) {
     if (ended) return;
     ended = true;
     stop();
-    stateLine.textContent = text.msgEnded;
+    const message = left && role === "counsellor" ? text.msgLeft : text.msgEnded;
+    stateLine.textContent = message;
+    endedBox.querySelector("[data-chat-ended-text]").textContent = message;
     for (const id of outbox.keys()) setDelivery(items.get(id), text.msgNotSent);
     outbox.clear();
     form.hidden = true;
@@ -303,7 +307,7 @@ function startChat(root) {
     ack: onAck,
     resumed: (frame) => {
       caughtUp = true;
-      showState(frame.state, frame.position, frame.wait_minutes);
+      showState(frame.state, frame.position, frame.wait_minutes, frame.left);
     },
     event: onEvent,
     typing: onTyping,

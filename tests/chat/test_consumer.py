@@ -165,6 +165,9 @@ async def test_quick_exit_closes_the_visitors_socket(chat):
     browser = Client()
     browser.cookies[settings.SESSION_COOKIE_NAME] = visitor_key
     await database_sync_to_async(browser.post)("/snel-weg/")
+    # The visitor has left the chat (chat/leaving.py): its end, then the close.
+    ended = await visitor.receive_json_from(timeout=5)
+    assert (ended["event"], ended["left"]) == ("ended", True)
     closed = await visitor.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": 4401}
     _, ok, code = await connect(conversation, visitor_key)  # the old cookie is worthless

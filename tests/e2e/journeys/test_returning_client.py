@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.test_chat import serious_problems
 from tests.helpers.browser import orm, staff_log_in
-from tests.journeys.test_referral_to_account import DESKTOP, PHONE, SHOTS
+from tests.e2e.journeys.test_referral_to_account import DESKTOP, PHONE, SHOTS
 
 pytestmark = [
     pytest.mark.browser,
