@@ -9,9 +9,9 @@ message and the answer, each with its speaker.
 
 import pytest
 
+from tests.e2e.journeys.test_referral_to_account import DESKTOP, PHONE, SHOTS
 from tests.e2e.test_chat import serious_problems
 from tests.helpers.browser import orm, staff_log_in
-from tests.e2e.journeys.test_referral_to_account import DESKTOP, PHONE, SHOTS
 
 pytestmark = [
     pytest.mark.browser,
