@@ -2,6 +2,7 @@
 linking the authenticator app with a code it would show (accounts/staff.py)."""
 
 import base64
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection
@@ -58,3 +59,21 @@ def staff_log_in(page, server_url, username, password, then):
     page.get_by_label("Code uit je authenticator-app").fill(authenticator_code(secret))
     page.get_by_role("button", name="Koppelen").click()
     page.wait_for_url(server_url + then)
+
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1366, "height": 768}
+
+
+def screenshots(page, name):
+    """A phone and a desktop screenshot of the page as it is, for a person to look at, only
+    when asked for (HOC_SCREENSHOTS=/some/prefix, as tests/e2e/test_handover.py reads it):
+    `<prefix>-<name>-phone.png` and `-desktop.png`. The page keeps its size."""
+    prefix = os.environ.get("HOC_SCREENSHOTS")
+    if not prefix:
+        return
+    size = page.viewport_size
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=f"{prefix}-{name}-{label}.png", full_page=True)
+    page.set_viewport_size(size)

@@ -7,13 +7,12 @@ chat/views.py start); and the counsellor, on a staff page, can press Shift as of
 they like (templates/staff_base.html).
 """
 
-import os
 import re
 
 import pytest
 
 from tests.e2e.test_chat import open_all_week
-from tests.helpers.browser import orm, staff_log_in
+from tests.helpers.browser import PHONE, orm, screenshots, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,9 +22,6 @@ pytestmark = [
 PASSWORD = "een lang genoeg wachtwoord"
 MESSAGES = "[data-chat-messages] [data-body]"
 LEFT = "De bezoeker heeft het gesprek verlaten."
-# Screenshots on the way, when asked for (HOC_SCREENSHOTS=/some/prefix), as in tests/e2e.
-SHOTS = os.environ.get("HOC_SCREENSHOTS", "") or None
-PHONE = {"width": 375, "height": 812}
 
 
 def make_counsellor():
@@ -73,7 +69,7 @@ def start_from_the_front_page(page, server_url, topic):
     danger.get_by_label("Ja").check()
     page.get_by_label("Waar wil je over praten?").fill(topic)
     page.get_by_role("checkbox").check()
-    shoot(page, f"intake-{topic.replace(' ', '-')}-phone")
+    screenshots(page, f"quick-exit-intake-{topic.replace(' ', '-')}")
     page.get_by_role("button", name="Start de chat").click()
     return arrived
 
@@ -89,11 +85,6 @@ def visitor_page(browser):
         ),
     )
     return context.new_page()
-
-
-def shoot(page, name):
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}-{name}.png", full_page=True)
 
 
 def test_a_quick_exit_while_waiting_and_mid_chat(browser_context, server_url):
@@ -115,7 +106,7 @@ def test_a_quick_exit_while_waiting_and_mid_chat(browser_context, server_url):
         "Je bent de volgende. Een hulpverlener komt zo bij je."
     )
     expect(first).to_have_title("HOC")
-    shoot(first, "waiting-phone")
+    screenshots(first, "quick-exit-waiting")
     expect(queue_items).to_have_count(1, timeout=5_000)
     first.get_by_role("button", name="Snel weg").click()
     first.wait_for_url("https://neutral.example/weer")
@@ -152,7 +143,7 @@ def test_a_quick_exit_while_waiting_and_mid_chat(browser_context, server_url):
     expect(second.locator(MESSAGES)).to_have_text(["Ik durf bijna niet", "Je mag alles vertellen."])
     assert counsellor.url.startswith(server_url + "/medewerkers/gesprek/")
     assert counsellor.locator("html.is-exiting").count() == 0
-    shoot(second, "mid-chat-phone")
+    screenshots(second, "quick-exit-mid-chat")
 
     second.locator("body").click()  # the keys go to the page, not the message box
     for _ in range(3):
@@ -162,7 +153,7 @@ def test_a_quick_exit_while_waiting_and_mid_chat(browser_context, server_url):
     # The counsellor is told at once, can no longer type, and still closes the contact.
     expect(panel.locator("[data-chat-state]")).to_have_text(LEFT, timeout=5_000)
     expect(panel.get_by_label("Je bericht")).to_be_hidden()
-    shoot(counsellor, "counsellor-visitor-left-desktop")
+    screenshots(counsellor, "quick-exit-counsellor-visitor-left")
     assert orm(the_state, "mijn groep") == "ended"
     assert orm(the_record, "mijn groep") == ("left", False)
     assert orm(results) == {"abandoned": 1, "left": 1}

@@ -15,7 +15,7 @@ import pytest
 
 from tests.e2e.test_chat import open_all_week, say, serious_problems
 from tests.e2e.test_handover import claim_the_chat, start_chat
-from tests.helpers.browser import orm, staff_log_in
+from tests.helpers.browser import PHONE, orm, screenshots, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,20 +23,6 @@ pytestmark = [
 ]
 
 PASSWORD = "een lang genoeg wachtwoord"
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1366, "height": 768}
-SHOTS = Path("/tmp/shots_jaccount")  # noqa: S108  (screenshots to look at, not kept)
-
-
-def shot(page, name):
-    """A phone and a desktop screenshot of the page as it is, for a person to look at."""
-    if not SHOTS.is_dir():
-        return
-    size = page.viewport_size
-    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=SHOTS / f"referral-{name}-{label}.png", full_page=True)
-    page.set_viewport_size(size)
 
 
 def make_staff():
@@ -110,7 +96,7 @@ def test_an_anonymous_chat_with_a_referral_ends_in_the_visitors_account(
     card = visitor.locator("[data-card]")
     expect(card).to_contain_text("Veilig Thuis")
     expect(card.locator("[data-anonymous-note]")).to_be_visible()
-    shot(visitor, "card-asked")
+    screenshots(visitor, "referral-card-asked")
     card.get_by_role("button", name="Ja, dat is goed").click()
     answer = card.locator("[data-answer]")
     expect(answer).to_have_text(
@@ -136,7 +122,7 @@ def test_an_anonymous_chat_with_a_referral_ends_in_the_visitors_account(
     expect(counsellor.locator(".referral-state")).to_contain_text("verstuurd")
     expect(answer).to_have_text("We hebben het naar Veilig Thuis gestuurd.")
     expect(card.get_by_role("button", name="Toch niet: trek mijn ja in")).to_be_hidden()
-    shot(visitor, "card-sent")
+    screenshots(visitor, "referral-card-sent")
     assert serious_problems(visitor) == []
 
     # The visitor ends the chat; the end page tells the referral's state and offers to keep it.
@@ -147,7 +133,7 @@ def test_an_anonymous_chat_with_a_referral_ends_in_the_visitors_account(
     ended_referral = visitor.locator("[data-ended-referrals]")
     expect(ended_referral).to_contain_text("Veilig Thuis")
     expect(ended_referral).to_contain_text("We hebben het naar Veilig Thuis gestuurd.")
-    shot(visitor, "ended")
+    screenshots(visitor, "referral-ended")
     assert serious_problems(visitor) == []
 
     # Keeping the chat makes an account; the referral moves into it.
@@ -172,7 +158,7 @@ def test_an_anonymous_chat_with_a_referral_ends_in_the_visitors_account(
     expect(status).to_have_count(1)
     expect(status).to_contain_text("Veilig Thuis")
     expect(status).to_contain_text("We hebben het naar Veilig Thuis gestuurd.")
-    shot(later, "account")
+    screenshots(later, "referral-account")
     assert serious_problems(later) == []
 
     # The whole conversation, each message with its speaker.
@@ -181,7 +167,7 @@ def test_an_anonymous_chat_with_a_referral_ends_in_the_visitors_account(
     messages = later.locator(".transcript [data-message]")
     expect(messages.filter(has_text="Ik wil weg uit de groep")).to_contain_text("Jij")
     expect(messages.filter(has_text="Dat is heel moedig.")).to_contain_text("Hulpverlener")
-    shot(later, "history")
+    screenshots(later, "referral-history")
     assert serious_problems(later) == []
     with later.expect_download() as download:
         later.get_by_role("link", name="Download dit gesprek als tekstbestand").click()

@@ -9,9 +9,8 @@ message and the answer, each with its speaker.
 
 import pytest
 
-from tests.e2e.journeys.test_referral_to_account import DESKTOP, PHONE, SHOTS
 from tests.e2e.test_chat import serious_problems
-from tests.helpers.browser import orm, staff_log_in
+from tests.helpers.browser import DESKTOP, PHONE, orm, screenshots, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,16 +18,6 @@ pytestmark = [
 ]
 
 PASSWORD = "een lang genoeg wachtwoord"
-
-
-def shot(page, name):
-    if not SHOTS.is_dir():
-        return
-    size = page.viewport_size
-    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=SHOTS / f"returning-{name}-{label}.png", full_page=True)
-    page.set_viewport_size(size)
 
 
 def make_people():
@@ -71,13 +60,13 @@ def test_a_message_left_while_closed_is_answered_and_read_later(page, browser_co
     log_in(client, server_url, passphrase)
     client.get_by_role("link", name="Naar de chat").click()
     expect(client.get_by_role("heading", name="Laat een bericht achter")).to_be_visible()
-    shot(client, "closed")
+    screenshots(client, "returning-closed")
     assert serious_problems(client) == []
     client.get_by_label("Je bericht").fill("Mijn familie mag niet weten dat ik schrijf.")
     client.get_by_role("checkbox").check()
     client.get_by_role("button", name="Bericht achterlaten").click()
     expect(client.get_by_role("heading", name="Je bericht is achtergelaten")).to_be_visible()
-    shot(client, "left")
+    screenshots(client, "returning-left")
     client.goto(server_url + "/account/")
     client.get_by_role("button", name="Uitloggen").click()
 
@@ -100,7 +89,7 @@ def test_a_message_left_while_closed_is_answered_and_read_later(page, browser_co
     log_in(later, server_url, passphrase)
     answer_notice = later.locator("[data-answered-messages]")
     expect(answer_notice).to_contain_text("Er is een antwoord op je bericht")
-    shot(later, "account")
+    screenshots(later, "returning-account")
     answer_notice.get_by_role("link").click()
     messages = later.locator(".transcript [data-message]")
     expect(messages).to_have_count(2)
@@ -108,7 +97,7 @@ def test_a_message_left_while_closed_is_answered_and_read_later(page, browser_co
     expect(messages.first).to_contain_text("Mijn familie mag niet weten dat ik schrijf.")
     expect(messages.last).to_contain_text("Hulpverlener")
     expect(messages.last).to_contain_text("Wij zeggen niets tegen hen.")
-    shot(later, "answer")
+    screenshots(later, "returning-answer")
     assert serious_problems(later) == []
     later.get_by_role("link", name="Terug naar je gesprekken").click()
     answers = later.get_by_role("region", name="Antwoorden op je berichten")

@@ -4,7 +4,6 @@ from there; only then is the single-use link made; the professional joins, sees 
 follows, the link refuses a second use; the professional leaves; the client's history
 shows who said what (chat/speakers.py)."""
 
-import os
 import re
 from pathlib import Path
 
@@ -12,23 +11,12 @@ import pytest
 
 from tests.e2e.test_chat import open_all_week, serious_problems
 from tests.e2e.test_handover import PASSWORD, claim_the_chat, draft, make_people, start_chat
-from tests.helpers.browser import orm, staff_log_in
+from tests.helpers.browser import DESKTOP, PHONE, orm, screenshots, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1366, "height": 768}
-SHOTS = os.environ.get("HOC_SCREENSHOTS", "") or None
-
-
-def shot(page, name, size):
-    """A screenshot for a human look (HOC_SCREENSHOTS=/some/prefix), at phone or desktop."""
-    if SHOTS:
-        page.set_viewport_size(size)
-        page.screenshot(path=f"{SHOTS}-{name}.png", full_page=True)
 
 
 def referral_of_the_chat():
@@ -95,7 +83,7 @@ def test_three_way_handover(page, browser_context, server_url):
         "Eerst kijkt een tweede hulpverlener van Hulppunt Onder Controle ernaar. Pas daarna "
         "komt iemand van Veilig Thuis erbij in deze chat."
     )
-    shot(client, "card-phone", PHONE)
+    screenshots(client, "three-way-card")
     card.get_by_role("button", name="Ja, dat is goed").click()
     expect(card.locator("[data-answer]")).to_contain_text("Je zei ja.")
     assert orm(referral_of_the_chat)[1] == "in_review"
@@ -107,16 +95,14 @@ def test_three_way_handover(page, browser_context, server_url):
     expect(counsellor.locator("[data-invite-waits]")).to_contain_text(
         "Uitnodigen kan zodra een supervisor de verwijzing heeft goedgekeurd."
     )
-    shot(counsellor, "referral-waits-desktop", DESKTOP)
-    shot(counsellor, "referral-waits-phone", PHONE)
+    screenshots(counsellor, "three-way-referral-waits")
 
     # The supervisor is told at once, without reloading, and approves from the overview.
     waiting = supervisor.locator("[data-reviews-waiting]")
     expect(waiting).to_contain_text("Verwijzing naar Veilig Thuis van hulpverlener: wacht sinds")
     expect(waiting).to_contain_text("drie-gesprek")
     expect(supervisor).to_have_title(re.compile(r"^\(!\) Overzicht"))
-    shot(supervisor, "overview-desktop", DESKTOP)
-    shot(supervisor, "overview-phone", PHONE)
+    screenshots(supervisor, "three-way-overview")
     supervisor.set_viewport_size(DESKTOP)
     waiting.get_by_role("link", name="Beoordelen").click()
     supervisor.get_by_role("button", name="Goedkeuren").click()
@@ -148,7 +134,7 @@ def test_three_way_handover(page, browser_context, server_url):
     )
     before = professional.locator("[data-chat-messages]").inner_text()
     assert "alleen jij mag weten" not in before and "Vertel maar" not in before
-    shot(professional, "professional-phone", PHONE)
+    screenshots(professional, "three-way-professional")
 
     # A second use of the link is refused.
     again = new_page(PHONE)
@@ -172,7 +158,7 @@ def test_three_way_handover(page, browser_context, server_url):
     assert said_by["Ik ben er. Vertel maar."] == "Hulpverlener"
     assert said_by["Hallo, ik ben van Veilig Thuis."] == "Professional van een partner"
     assert said_by[notice] == "Hulppunt Onder Controle"
-    shot(client, "history-phone", PHONE)
+    screenshots(client, "three-way-history")
     with client.expect_download() as download:
         client.get_by_role("link", name="Download dit gesprek als tekstbestand").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")

@@ -9,14 +9,12 @@ visitor; the supervisor reviews the block. Screenshots at phone and desktop size
 """
 
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.test_chat import open_all_week
 from tests.e2e.test_workspace import MESSAGES, start_chat
-from tests.helpers.browser import orm, staff_log_in
+from tests.helpers.browser import orm, screenshots, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,9 +22,6 @@ pytestmark = [
 ]
 
 PASSWORD = "een lang genoeg wachtwoord"
-SHOTS = Path(tempfile.gettempdir()) / "shots_jworkspace"
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1366, "height": 768}
 # Counts the tones a staff page plays (static/js/tone.js makes one oscillator per tone).
 COUNT_TONES = """
 window.__tones = 0;
@@ -36,16 +31,6 @@ AudioContext.prototype.createOscillator = function () {
   return original.call(this);
 };
 """
-
-
-def shoot(page, name):
-    if not SHOTS.is_dir():
-        return
-    size = page.viewport_size
-    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size(size)
 
 
 def staff():
@@ -122,7 +107,7 @@ def test_transfer_with_a_note_help_answered_by_a_supervisor_and_a_block_reviewed
     expect(counsellor.locator("[data-queue-item]", has_text="mijn oom")).not_to_contain_text(
         "Engels"
     )
-    shoot(counsellor, "queue-with-language")
+    screenshots(counsellor, "workspace-queue-with-language")
     first = claim(counsellor, "mijn oom")
     second = claim(counsellor, "my sister")
     first_panel = counsellor.locator(f"#panel-{first}")
@@ -167,8 +152,8 @@ def test_transfer_with_a_note_help_answered_by_a_supervisor_and_a_block_reviewed
     expect(alert).not_to_contain_text("oom")
     expect(supervisor).to_have_title(re.compile(r"^\(!\) Overzicht"))
     assert tones(supervisor) > supervisor_tones
-    shoot(supervisor, "overview-help")
-    shoot(counsellor, "workspace-help-asked")
+    screenshots(supervisor, "workspace-overview-help")
+    screenshots(counsellor, "workspace-help-asked")
 
     # The supervisor opens it from the alert: the audited look, "help" already chosen.
     alert.get_by_role("link", name="Gesprek openen").click()
@@ -178,7 +163,7 @@ def test_transfer_with_a_note_help_answered_by_a_supervisor_and_a_block_reviewed
     # The counsellor sees, at once, who answered.
     expect(help_state).to_contain_text("sam heeft om", timeout=5_000)
     expect(help_state).to_contain_text("gereageerd en leest mee.")
-    shoot(counsellor, "workspace-help-answered")
+    screenshots(counsellor, "workspace-help-answered")
 
     # Hand the chat to a colleague with a note; the colleague reads the note.
     first_panel.get_by_text("Overdragen aan een collega").click()
