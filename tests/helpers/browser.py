@@ -77,3 +77,23 @@ def screenshots(page, name):
         page.set_viewport_size(viewport)
         page.screenshot(path=f"{prefix}-{name}-{label}.png", full_page=True)
     page.set_viewport_size(size)
+
+# The staff console's two sizes: a common office laptop and a full-HD screen ([5/8]).
+LAPTOP = {"width": 1366, "height": 768}
+FULL_HD = {"width": 1920, "height": 1080}
+
+
+def staff_screenshots(page, name):
+    """The staff console as a counsellor sees it, at 1366 × 768 and 1920 × 1080, only when
+    asked for (HOC_SCREENSHOTS_DIR=docs/screenshots): `<dir>/<name>-1366.png` and
+    `-1920.png`. Only the viewport, not the whole page: what fits without scrolling is what
+    these pictures are for. The page keeps its size."""
+    directory = os.environ.get("HOC_SCREENSHOTS_DIR")
+    if not directory:
+        return
+    size = page.viewport_size
+    for label, viewport in (("1366", LAPTOP), ("1920", FULL_HD)):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(150)  # let the layout settle after the resize before the picture
+        page.screenshot(path=os.path.join(directory, f"{name}-{label}.png"))
+    page.set_viewport_size(size)
