@@ -4,14 +4,14 @@
 The visitor and a guest read "Hulpverlener" for every counsellor, also for a supervisor
 who joined openly (chat/observers.py), and never a name. Staff read the name of a
 counsellor's message written by someone other than the chat's counsellor (`for_staff`:
-the event's `by`), and a whisper as "Fluistering van <name>"."""
+the event's `by`), and a whisper as "Fluistering van <name>" (its partial in
+templates/chat/includes/message.html)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from chat.models import Message
 
 OWN = _("Jij")
-WHISPER_FROM = _("Fluistering van {name}")
 LABELS = {
     Message.Sender.VISITOR: _("Bezoeker"),
     Message.Sender.COUNSELLOR: _("Hulpverlener"),

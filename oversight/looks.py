@@ -4,6 +4,8 @@ the audit entry grants their session's socket the observer's role for a while
 (chat/observers.py), to read along, whisper to the counsellor or join openly. A counsellor
 looks into one that ended in their hands, once the closing form is in: read-only, not live."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -59,11 +61,17 @@ def look(user, conversation_id, *, reason_code, reason_text="", session=None):
         "conversation": conversation,
         "timeline": timeline(conversation, messages),
         "messages": messages,
-        "notes": notes.notes_of(conversation),
+        # Whispers show in the chat itself, in their place.
+        "notes": [note for note in notes.notes_of(conversation) if not note.whisper],
         "transfers": transfers.transfers_of(conversation),
         "help": help_requests.latest_for(conversation),
         "live_until": live_until,
-        "joined": live_until is not None and observers.joined(conversation, user).exists(),
+        "live_until_at": (
+            datetime.datetime.fromtimestamp(live_until, tz=datetime.UTC) if live_until else None
+        ),
+        "seconds": list(
+            conversation.second_counsellors.filter(left_at__isnull=True).select_related("user")
+        ),
     }
 
 
