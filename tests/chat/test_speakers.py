@@ -35,7 +35,9 @@ def three_way(hana, robin):
 def speakers_in(html):
     """The speaker shown before each message's body, in the list of messages (a transcript,
     or the live chat of a supervisor's look)."""
-    text = re.sub(r"<[^>]+>", " ", re.split(r'class="transcript"|data-chat-messages>', html, 1)[1])
+    text = re.sub(
+        r"<[^>]+>", " ", re.split(r'class="transcript"|data-chat-messages>', html, maxsplit=1)[1]
+    )
     text = re.sub(r"\s+", " ", text)
     shown, start = [], 0
     for _sender, body in SAID:
