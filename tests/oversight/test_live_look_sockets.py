@@ -12,7 +12,7 @@ from django.test import Client
 
 from accounts import session_keys
 from audit.models import AuditEntry
-from chat import conversations, events, observers, queue
+from chat import closing, conversations, events, guests, observers, queue
 from chat.models import Message, Note, SecondCounsellor
 from tests.conftest import log_in
 from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
@@ -172,18 +172,44 @@ async def test_counsellors_cannot_observe_anyone_elses_chat(chat, otto):
     assert not connected and code == 4403
 
 
-async def test_whisper_frames_from_a_visitor_or_counsellor_are_refused(chat, hana):
+def guest_cookie(conversation, hana):
+    _, token = guests.invite(conversation, "Veilig Thuis", hana)
+    session = Client().session
+    guests.redeem(token, session)
+    session.save()
+    return session.session_key
+
+
+async def test_whisper_frames_from_a_visitor_guest_or_counsellor_are_refused(chat, hana):
     visitor, _, _ = await connect(chat, await database_sync_to_async(visitor_cookie)(chat))
     counsellor, _, _ = await connect(chat, await database_sync_to_async(staff_cookie)(hana))
+    guest, connected, _ = await connect(
+        chat, await database_sync_to_async(guest_cookie)(chat, hana)
+    )
+    assert connected
+    # The guest's join notice reached those already there; nothing after it may.
     for socket in (visitor, counsellor):
+        assert (await socket.receive_json_from(timeout=5))["from"] == "system"
+    for socket in (visitor, counsellor, guest):
         for kind in ("whisper", "join", "leave"):
             await socket.send_json_to({"type": kind, "body": "psst"})
             assert (await socket.receive_json_from(timeout=5))["code"] == "unknown_type"
     assert not await database_sync_to_async(Note.objects.exists)()
-    assert await visitor.receive_nothing(timeout=0.3)
-    assert await counsellor.receive_nothing(timeout=0.3)
-    await visitor.disconnect()
-    await counsellor.disconnect()
+    for socket in (visitor, counsellor, guest):
+        assert await socket.receive_nothing(timeout=0.3)
+        await socket.disconnect()
+
+
+def test_a_counsellors_look_after_the_closing_form_is_read_only_and_not_live(hana, chat):
+    conversations.end_conversation(chat, by="counsellor", actor=hana)
+    closing.close(chat, hana, themes=[], group_context="unknown", outcome="listened")
+    browser, key = looked(hana, chat, reason="quality")
+    html = browser.post(
+        f"/medewerkers/overzicht/gesprek/{chat.pk}/", {"reason_code": "quality"}
+    ).content.decode()
+    assert "Meekijken (alleen lezen)" in html and "Mijn oom bedreigt me" in html
+    assert "data-chat" not in html and "look.js" not in html
+    assert session_keys.OBSERVING not in SessionStore(key).load()
 
 
 async def test_a_whisper_reaches_the_counsellor_and_observers_never_the_visitor(chat, sam, hana):
