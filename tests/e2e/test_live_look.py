@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.test_chat import open_all_week
 from tests.e2e.test_workspace import MESSAGES, PASSWORD, claim, say, start_chat
-from tests.helpers.browser import orm, staff_log_in, staff_screenshots
+from tests.helpers.browser import orm, screenshots, staff_log_in, staff_screenshots
 
 pytestmark = [
     pytest.mark.browser,
@@ -122,6 +122,7 @@ def test_a_whisper_from_the_live_look_reaches_the_counsellor_only(
     assert not any(json.loads(frame).get("by") == "sam" for frame in visitor_frames)
     assert WHISPER not in visitor.content() and "sam" not in visitor.inner_text("main")
     staff_screenshots(supervisor, "live-look")
+    screenshots(counsellor, "workspace-whisper")
 
     # In the notes and the audit log (without its content).
     assert orm(whispers_stored) == [("sam", WHISPER)]
