@@ -14,3 +14,6 @@ GUEST_INVITATION = "guest_invitation_id"
 # The ended chat on offer to keep, and until when (chat/saving.py).
 SAVEABLE = "saveable_conversation_id"
 SAVEABLE_UNTIL = "saveable_until"
+# A supervisor's live looks: conversation id -> until when (a Unix time) and the audit
+# entry of the look that granted it (chat/observers.py). Gone with the session.
+OBSERVING = "observing"

@@ -56,6 +56,10 @@ class AuditEntry(models.Model):
         GUEST_INVITED = "guest.invited", _("professional uitgenodigd")
         GUEST_JOINED = "guest.joined", _("professional aangesloten")
         GUEST_REMOVED = "guest.removed", _("professional verwijderd")
+        # A supervisor looking on live (chat/observers.py, chat/whispers.py).
+        WHISPERED = "conversation.whispered", _("gefluisterd naar de hulpverlener")
+        CONVERSATION_JOINED = "conversation.joined", _("openlijk bij het gesprek gekomen")
+        CONVERSATION_SECOND_LEFT = "conversation.second_left", _("weer uit het gesprek gegaan")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)

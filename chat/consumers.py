@@ -20,7 +20,18 @@ from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 from accounts import session_keys, sessions, staff
-from chat import conversations, events, guests, leaving, queue, records, socket_limits
+from chat import (
+    conversations,
+    events,
+    guests,
+    leaving,
+    observers,
+    queue,
+    records,
+    socket_limits,
+    speakers,
+    whispers,
+)
 from chat.models import Message
 from common import metrics
 from common.db_threads import in_db_thread
@@ -83,7 +94,14 @@ def _resume(user, session, conversation_id, after):
     if role == Message.Sender.GUEST:
         # A partner's professional reads only what was said after they joined.
         after = max(after, guests.visible_after(conversation, session))
-    missed = [m.as_event() for m in conversations.messages_after(conversation, after)]
+    messages = conversations.messages_after(conversation, after)
+    if role in events.STAFF:
+        # Staff read who wrote a counsellor's message when it was not the chat's counsellor
+        # (chat/speakers.py), and the whispers in between (chat/whispers.py).
+        missed = [speakers.for_staff(m, conversation.counsellor_id) for m in messages]
+        missed += [note.as_whisper_event() for note in whispers.whispers_from(conversation, after)]
+    else:
+        missed = [m.as_event() for m in messages]
     position = queue.position_of(conversation)
     status = {
         "type": "resumed",
@@ -94,6 +112,8 @@ def _resume(user, session, conversation_id, after):
     }
     if conversation.state == conversation.State.ENDED and records.visitor_left(conversation):
         status["left"] = True  # the counsellor's page says the visitor left, after a reload
+    if role == observers.OBSERVER:
+        status["joined"] = observers.joined(conversation, user).exists()
     return missed, status
 
 
@@ -105,12 +125,16 @@ def _send(conversation, role, user, body, client_id, session, note_activity):
         sessions.note_activity(session, user, save=True)
     if role == Message.Sender.GUEST:
         guests.visible_after(conversation, session)  # NotAllowed once removed
+    if role == observers.OBSERVER:
+        return observers.say(conversation, user, session, body, client_id).seq
     message, _ = conversations.post_message(conversation, role, body, client_id, author)
     return message.seq
 
 
 def _end(user, session, conversation_id):
     conversation, role = _authorise(user, session, conversation_id)
+    if role == observers.OBSERVER:
+        raise observers.OnlyLooking  # ending is the counsellor's (or the visitor's)
     if role == Message.Sender.GUEST:
         # A guest leaves; the conversation goes on between the client and the counsellor.
         guests.remove(guests.invitation_in(session, conversation), None, session)
@@ -279,6 +303,7 @@ class ConversationConsumer(CountedConsumer):
         self.conversation = conversation
         self.group = conversation.group_name
         self.window = (time.monotonic(), 0)
+        self.grant_until = observers.grant_until(self.session, self.conversation_id)
         await self.join_groups(self.group)
         await self.accept()
         self.start_rechecks()
@@ -296,6 +321,7 @@ class ConversationConsumer(CountedConsumer):
         # From here on the socket works with the stored session, which also sees what the
         # session's pages changed since the connect.
         self.session = await in_db_thread(_recheck)(self.user, self.session, self.conversation_id)
+        self.grant_until = observers.grant_until(self.session, self.conversation_id)
         await self.note_visitor_present()
 
     async def note_visitor_present(self):
@@ -344,7 +370,9 @@ class ConversationConsumer(CountedConsumer):
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
-        handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None  # {"type": []}
+        # An observer's socket has its own table: a whisper from anyone else is unknown.
+        table = self.OBSERVER_HANDLERS if self.role == observers.OBSERVER else self.HANDLERS
+        handler = table.get(kind) if isinstance(kind, str) else None  # {"type": []}
         if not self.within_rate():
             await self.error("rate_limited", "Too many frames; slow down.", content)
             return
@@ -352,6 +380,8 @@ class ConversationConsumer(CountedConsumer):
             await self.error("unknown_type", "Unknown frame type.", content)
             return
         try:
+            if self.role == observers.OBSERVER:
+                await self.check_observer()
             await handler(self, content)
         except Refused as refused:
             if refused.code == NotAllowed.code:
@@ -430,6 +460,25 @@ class ConversationConsumer(CountedConsumer):
     async def on_end(self, content):
         await in_db_thread(_end)(self.user, self.session, self.conversation_id)
 
+    async def check_observer(self):
+        """Every frame of an observer: the stored session, the role, the grant (NotAllowed
+        closes the socket with 4403)."""
+        self.session, _ = await in_db_thread(observers.check)(
+            self.user, self.session, self.conversation_id
+        )
+        self.grant_until = observers.grant_until(self.session, self.conversation_id)
+
+    async def on_whisper(self, content):
+        await in_db_thread(whispers.whisper)(
+            self.conversation, self.user, self.session, content.get("body")
+        )
+
+    async def on_join(self, content):
+        await in_db_thread(observers.join)(self.conversation, self.user, self.session)
+
+    async def on_leave(self, content):
+        await in_db_thread(observers.leave)(self.conversation, self.user, self.session)
+
     HANDLERS = {
         "resume": on_resume,
         "message.send": on_send,
@@ -437,10 +486,23 @@ class ConversationConsumer(CountedConsumer):
         "read": on_read,
         "end": on_end,
     }
+    # A supervisor looking on: no typing, no reading (the visitor learns nothing of them),
+    # no ending; writing to the visitor only after joining.
+    OBSERVER_HANDLERS = {
+        "resume": on_resume,
+        "message.send": on_send,
+        "whisper": on_whisper,
+        "join": on_join,
+        "leave": on_leave,
+    }
 
     async def broadcast(self, message):
         """Deliver what chat/events.py addressed to this socket; decide nothing."""
         if not events.reaches(message, self.role, self.user.pk):
+            return
+        if self.role == observers.OBSERVER and time.time() >= self.grant_until:
+            # The look's time is up: nothing more reaches this socket (checked in memory).
+            await self.close(code=CLOSE_NOT_ALLOWED)
             return
         await self.send_json(message["event"])
         if message.get("close"):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import passphrases, session_keys
 from accounts.models import User
 from audit import entries
-from chat import consent, events, queue, records
+from chat import consent, events, observers, queue, records, speakers
 from chat.models import Conversation, GuestInvitation, Message
 from common.refusals import NotAllowed, Refused
 
@@ -138,11 +138,15 @@ def get_conversation_for(user, conversation_id, session=None):
 
 
 def role_in(conversation, user, session=None):
-    """ "visitor", "counsellor", "guest" (a partner's professional, chat/guests.py) or None."""
+    """ "visitor", "counsellor", "guest" (a partner's professional, chat/guests.py),
+    "observer" (a supervisor looking on live after an audited look, chat/observers.py; only
+    with the session that looked) or None."""
     if user is not None and user.is_authenticated:
         if user.is_staff_member:
             if conversation.counsellor_id == user.pk and _still_held(conversation, user):
                 return Message.Sender.COUNSELLOR
+            if observers.may_observe(conversation, user, session):
+                return observers.OBSERVER
             return None
         if conversation.client_id == user.pk:
             return Message.Sender.VISITOR
@@ -165,9 +169,13 @@ def _still_held(conversation, counsellor):
     return conversation.is_open or records.to_close(counsellor).filter(pk=conversation.pk).exists()
 
 
-def post_message(conversation, sender, body, client_id, author=None):
+def post_message(conversation, sender, body, client_id, author=None, *, second=False):
     """Store a message once (a resend with the same client_id returns the first) and
     broadcast it after commit. Returns (message, created).
+
+    `second`: a supervisor who joined openly writes as a counsellor; chat/observers.py
+    has checked, under the lock of their joining, that they still take part. Staff read
+    their name (chat/speakers.py), the visitor and a guest only "Hulpverlener".
 
     One statement and, outside a caller's transaction, one commit: the statement takes
     the next sequence number from the conversation row and inserts the message only while
@@ -194,14 +202,22 @@ def post_message(conversation, sender, body, client_id, author=None):
     try:
         # Inside a caller's transaction a failed INSERT must not spoil it: a savepoint.
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            message.seq = _insert_message(message, sender, author)
+            message.seq = _insert_message(message, sender, author, second)
     except IntegrityError:
         message.seq = None  # the same client_id was stored before: a resend
     if message.seq is None:
         return _refused_or_stored_before(conversation, message.client_id)
     message._state.adding = False
     message._state.db = DEFAULT_DB_ALIAS
-    events.send_on_commit(events.Audience.conversation(conversation), message.as_event())
+    event = message.as_event()
+    if second:
+        events.send_on_commit(events.Audience.outside_staff(conversation), event)
+        events.send_on_commit(
+            events.Audience.staff(conversation),
+            speakers.for_staff(message, conversation.counsellor_id),
+        )
+    else:
+        events.send_on_commit(events.Audience.conversation(conversation), event)
     return message, True
 
 
@@ -237,9 +253,10 @@ _INSERT = f"""
 """  # noqa: S608
 
 
-def _insert_message(message, sender, author):
+def _insert_message(message, sender, author, second=False):
     """The sequence number the message was stored under, or None when refused."""
-    as_counsellor = sender == Message.Sender.COUNSELLOR
+    # A second counsellor's place was checked by the caller, under its row lock.
+    as_counsellor = sender == Message.Sender.COUNSELLOR and not second
     bump_params = [
         _db_value(Conversation, "id", message.conversation_id),
         *Conversation.OPEN_STATES,

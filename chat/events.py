@@ -17,15 +17,23 @@ QUEUE_GROUP = "queue"
 SUPERVISOR = "supervisor"
 COUNSELLOR = Message.Sender.COUNSELLOR
 VISITOR = Message.Sender.VISITOR
+# A conversation socket's role for a supervisor who looks on live, after an audited look
+# (chat/observers.py). Never a sender: a supervisor who joins writes as a counsellor.
+OBSERVER = "observer"
+STAFF = (COUNSELLOR, OBSERVER)
 # Events about someone's timing: never to the visitor's or a guest's socket.
 COUNSELLOR_ONLY = frozenset({"typing", "read"})
+# Staff among themselves: a supervisor's whisper, who joined or answered. Never to the
+# visitor's or a guest's socket, which also never learns that anyone looks on.
+STAFF_ONLY = frozenset({"whisper"})
+STAFF_ONLY_STATES = frozenset({"second.joined", "second.left", "help.answered"})
 
 
 @dataclass(frozen=True)
 class Audience:
     """A group's sockets, or only those with one of `roles` (a conversation socket's role:
-    visitor, counsellor, guest; a queue socket's: supervisor, counsellor), or only one
-    user's (`user`)."""
+    visitor, counsellor, guest, observer; a queue socket's: supervisor, counsellor), or
+    only one user's (`user`)."""
 
     group: str
     roles: tuple | None = None
@@ -33,8 +41,20 @@ class Audience:
 
     @classmethod
     def conversation(cls, conversation):
-        """Everyone taking part: the visitor, the counsellor and a guest."""
+        """Everyone taking part: the visitor, the counsellor and a guest, and supervisors
+        looking on (who hear what is said, never more than the counsellor)."""
         return cls(conversation.group_name)
+
+    @classmethod
+    def staff(cls, conversation):
+        """The counsellor's sockets and those of supervisors looking on: never the
+        visitor's or a guest's."""
+        return cls(conversation.group_name, STAFF)
+
+    @classmethod
+    def outside_staff(cls, conversation):
+        """The visitor's and a guest's sockets."""
+        return cls(conversation.group_name, (VISITOR, Message.Sender.GUEST))
 
     @classmethod
     def counsellor(cls, conversation, user=None):
@@ -69,6 +89,9 @@ def send_on_commit(audience, event, *, then_close=False):
 def layer_message(audience, event, then_close=False):
     if event.get("type") in COUNSELLOR_ONLY and audience.roles != (COUNSELLOR,):
         raise ValueError(f"{event['type']!r} goes to the counsellor only")
+    staff_only = event.get("type") in STAFF_ONLY or event.get("event") in STAFF_ONLY_STATES
+    if staff_only and (audience.roles is None or not set(audience.roles) <= set(STAFF)):
+        raise ValueError(f"{event.get('event') or event['type']!r} goes to staff only")
     message = {"type": "broadcast", "event": event}
     if audience.roles is not None:
         message["to"] = list(audience.roles)

@@ -4,7 +4,7 @@ The supervisors' overview names the chat it comes from (its label, never what wa
 templates/chat/includes/conversation_label.html) and opens it through the audited look
 (oversight/looks.py). The counsellor is told only what happened: asked, and who answered
 when, the moment a supervisor takes it up (a `help.answered` event on the counsellor's
-conversation socket), never a promise that someone is coming before anyone did.
+and observers' conversation sockets), never a promise that someone is coming before anyone did.
 """
 
 from django.db import transaction
@@ -49,8 +49,9 @@ def answer(help_request, supervisor):
                 entries.Action.HELP_ANSWERED,
                 conversation=help_request.conversation_id,
             )
+            # The counsellor, and supervisors looking on live (their look shows it too).
             events.send_on_commit(
-                events.Audience.counsellor(conversation),
+                events.Audience.staff(conversation),
                 events.state_event(
                     conversation,
                     "help.answered",

@@ -260,12 +260,47 @@ class Note(models.Model):
     )
     body = EncryptedTextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # A supervisor's whisper to the counsellor (chat/whispers.py): a note that also shows
+    # in the counsellor's chat, after the message numbered `after_seq`. Never the visitor's.
+    whisper = models.BooleanField(default=False)
+    after_seq = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
 
     def __str__(self):
         return f"note {self.pk}"
+
+    def as_whisper_event(self):
+        return {
+            "type": "whisper",
+            "id": str(self.pk),
+            "after_seq": self.after_seq or 0,
+            "by": getattr(self.author, "username", "") or "?",
+            "body": self.body,
+            "at": self.created_at.isoformat(timespec="seconds"),
+        }
+
+
+class SecondCounsellor(models.Model):
+    """A supervisor who joined a live chat openly (chat/observers.py): the visitor was told
+    that a second counsellor joins, and reads their messages as a counsellor's."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="second_counsellors"
+    )
+    user = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_at"]
+
+    def __str__(self):
+        return f"second {self.pk}"
 
 
 class Transfer(models.Model):

@@ -3,6 +3,7 @@ statistics for the pilot's evaluation and the audit log."""
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -31,15 +32,22 @@ def overview(request):
 @staff_required
 def look(request, conversation_id):
     """Ask why; then, and only in the answer to that POST, show the conversation. There is
-    no address that shows it without a new reason and a new audit entry. Counsellors too,
-    for a chat that ended in their hands (looks.may_look)."""
+    no address that shows it without a new reason and a new audit entry. A supervisor's
+    look is live from there (looks.look grants this session's socket the observer's role);
+    from a call for help that is where the alert leads. Counsellors too, for a chat that
+    ended in their hands (looks.may_look): read-only and not live."""
     # From a call for help on the overview, "help" is already chosen; still asked, still logged.
     form = LookForm(request.POST or None, initial={"reason_code": request.GET.get("reden")})
     if request.method == "POST" and form.is_valid():
-        seen = looks.look(request.user, conversation_id, **form.cleaned_data)
+        seen = looks.look(
+            request.user, conversation_id, **form.cleaned_data, session=request.session
+        )
         if request.user.is_supervisor:
             help_requests.answer_all(conversation_id, request.user)
-        return render(request, "oversight/look.html", seen)
+            seen["help"] = help_requests.latest_for(seen["conversation"])
+        return render(
+            request, "oversight/look.html", {**seen, "max_chars": settings.MESSAGE_MAX_CHARS}
+        )
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:
         raise Http404

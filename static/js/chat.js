@@ -1,4 +1,5 @@
-// One conversation, for the visitor on /chat/ and for the counsellor (data-role).
+// One conversation, for the visitor on /chat/, for the counsellor and for a supervisor's
+// live look (data-role "observer": reads along, whispers to the counsellor, may join).
 //
 // The database is the source of truth (docs/protocol.md). On every (re)connect we ask for
 // what came after the last message we have, render by seq and drop a seq we already have,
@@ -43,6 +44,17 @@ function startChat(root) {
   const endButton = root.querySelector("[data-chat-end]");
   const endedBox = root.querySelector("[data-chat-ended]");
   const typingLine = root.querySelector("[data-chat-typing]");
+  // Staff only: a supervisor's whispers, and the look's own controls (docs/protocol.md).
+  const whisperTemplate = root.querySelector("[data-whisper-template]");
+  const whisperForm = root.querySelector("[data-chat-whisper]");
+  const whisperInput = root.querySelector("[data-whisper-input]");
+  const whisperError = root.querySelector("[data-whisper-error]");
+  const joinButton = root.querySelector("[data-chat-join]");
+  const joinHelp = root.querySelector("[data-chat-join-help]");
+  const leaveButton = root.querySelector("[data-chat-leave]");
+  const observer = role === "observer";
+  // Whose own messages carry `by` (a supervisor who joined writes as a counsellor).
+  const me = text.me || "";
 
   // Sender -> label as this reader sees it, "Jij" for their own: the server's one table
   // (chat/speakers.py), which also labels the history, the download and the look.
@@ -52,6 +64,9 @@ function startChat(root) {
     invalid: text.errorInvalid,
     ended: text.errorEnded,
     passphrase: text.errorPassphrase,
+    cannot_whisper: text.errorCannotWhisper,
+    cannot_join: text.errorCannotJoin,
+    observing: text.errorObserving,
   };
 
   let link = null; // the socket, once keepOpen has opened it
@@ -65,6 +80,14 @@ function startChat(root) {
   let contiguous = 0; // every seq up to this one is on screen: where a resume starts
   const outbox = new Map(); // id -> body, until the server acknowledges it
   const items = new Map(); // message id -> its <li>
+  const whispers = new Set(); // whisper ids on screen
+  const pendingWhispers = new Map(); // id -> body, until the whisper comes back
+  let joined = false; // an observer who joined the chat openly
+
+  // A page may render what was said already (the supervisor's look): go on from there.
+  for (const item of list.querySelectorAll("[data-message][data-seq]")) seen.add(Number(item.dataset.seq));
+  while (seen.has(contiguous + 1)) contiguous += 1;
+  for (const item of list.querySelectorAll("[data-whisper-id]")) whispers.add(item.dataset.whisperId);
 
   function send(frame) {
     return link !== null && link.send(frame);
@@ -72,11 +95,16 @@ function startChat(root) {
 
   // --- Messages ---------------------------------------------------------------------------
 
-  function newItem(from, body) {
+  // A counsellor's message written by a supervisor who joined carries `by` for staff only.
+  function isOwn(from, by) {
+    return by ? by === me : from === role;
+  }
+
+  function newItem(from, body, by) {
     const item = template.content.firstElementChild.cloneNode(true);
-    const own = from === role;
+    const own = isOwn(from, by);
     item.classList.add(own ? "message--own" : `message--${from}`);
-    item.querySelector("[data-from]").textContent = SENDERS[from] || "";
+    item.querySelector("[data-from]").textContent = own ? SENDERS[role] : by || SENDERS[from] || "";
     item.querySelector("[data-body]").textContent = body;
     return item;
   }
@@ -119,10 +147,11 @@ function startChat(root) {
     while (seen.has(contiguous + 1)) contiguous += 1;
     let item = items.get(frame.id);
     if (item === undefined) {
-      item = newItem(frame.from, frame.body);
+      item = newItem(frame.from, frame.body, frame.by);
       items.set(frame.id, item);
     }
-    if (frame.from === role) {
+    const own = isOwn(frame.from, frame.by);
+    if (own) {
       // Stored, even when its ack was lost with a dropped connection.
       outbox.delete(frame.id);
       setDelivery(item, text.msgSent);
@@ -132,9 +161,25 @@ function startChat(root) {
     setTime(item, frame.at);
     place(item, frame.seq);
     scrollToEnd();
-    if (frame.from !== role) markRead();
+    if (!own) markRead();
     // What the first resume replays is history, not news (no sound, no unread count).
-    emit("chat:message", { from: frame.from, own: frame.from === role, seq: frame.seq, live: caughtUp });
+    emit("chat:message", { from: frame.from, own, seq: frame.seq, live: caughtUp });
+  }
+
+  // A supervisor's whisper to the counsellor: staff only, after the message it followed.
+  function onWhisper(frame) {
+    if (!whisperTemplate || whispers.has(frame.id)) return;
+    whispers.add(frame.id);
+    const item = whisperTemplate.content.firstElementChild.cloneNode(true);
+    item.dataset.whisperId = frame.id;
+    item.querySelector("[data-from]").textContent = text.whisperFrom.replace("{name}", frame.by);
+    item.querySelector("[data-body]").textContent = frame.body;
+    setTime(item, frame.at);
+    place(item, Number(frame.after_seq) + 0.5);
+    scrollToEnd();
+    const own = frame.by === me;
+    if (own) pendingWhispers.clear();
+    emit("chat:message", { from: "whisper", own, seq: null, live: caughtUp });
   }
 
   // Read markers go one way: the counsellor sees what the visitor has read. Nothing about
@@ -207,9 +252,23 @@ function startChat(root) {
     }
   }
 
+  // The observer's controls: whisper and join while only looking on, write and leave after.
+  function showJoined(on) {
+    joined = on;
+    if (!observer) return;
+    form.hidden = !on || ended;
+    if (whisperForm) whisperForm.hidden = ended;
+    if (joinButton) joinButton.hidden = on || ended;
+    if (joinHelp) joinHelp.hidden = on || ended;
+  }
+
   function onEvent(frame) {
     if (frame.event === "joined") showState("active");
     else if (frame.event === "ended") showEnded(frame.left);
+    else if (frame.event === "second.joined" || frame.event === "second.left") {
+      if (frame.by === me) showJoined(frame.event === "second.joined");
+      emit("chat:frame", frame);
+    }
     else if (frame.event === "transferred" && role === "counsellor") refuse(text.msgTransferred);
     else emit("chat:frame", frame);
   }
@@ -226,9 +285,11 @@ function startChat(root) {
     for (const id of outbox.keys()) setDelivery(items.get(id), text.msgNotSent);
     outbox.clear();
     form.hidden = true;
+    if (whisperForm) whisperForm.hidden = true;
     offlineNotice.hidden = true;
     hideTyping();
     endedBox.hidden = false;
+    emit("chat:ended", { left: Boolean(left) });
     // In a workspace, a chat ending in a background tab must not pull the focus there.
     if (!root.closest("[hidden]")) endedBox.focus();
   }
@@ -240,6 +301,7 @@ function startChat(root) {
     stateLine.textContent = message;
     endedBox.querySelector("[data-chat-ended-text]").textContent = message;
     form.hidden = true;
+    if (whisperForm) whisperForm.hidden = true;
     offlineNotice.hidden = true;
     endedBox.hidden = false;
   }
@@ -273,6 +335,17 @@ function startChat(root) {
   }
 
   function onError(frame) {
+    if (observer && frame.ref && pendingWhispers.has(frame.ref)) {
+      // The whisper was refused: its text goes back into the box.
+      if (!whisperInput.value) whisperInput.value = pendingWhispers.get(frame.ref);
+      pendingWhispers.delete(frame.ref);
+      whisperError.textContent = ERRORS[frame.code] || text.errorOther;
+      return;
+    }
+    if (observer && !joined && frame.code !== "rate_limited" && frame.code !== "unavailable") {
+      whisperError.textContent = ERRORS[frame.code] || text.errorOther;
+      return;
+    }
     const waiting = frame.ref && outbox.has(frame.ref);
     // Too fast, or the server could not reach its database or Redis for a moment: keep
     // the message in the outbox and send it again with the same id (stored once).
@@ -308,8 +381,10 @@ function startChat(root) {
     resumed: (frame) => {
       caughtUp = true;
       showState(frame.state, frame.position, frame.wait_minutes, frame.left);
+      if (observer && !ended) showJoined(Boolean(frame.joined));
     },
     event: onEvent,
+    whisper: onWhisper,
     typing: onTyping,
     read: onRead,
     error: onError,
@@ -329,13 +404,39 @@ function startChat(root) {
       form.requestSubmit();
     }
   });
-  endButton.addEventListener("click", () => {
+  endButton?.addEventListener("click", () => {
     if (!send({ type: "end" })) showError(text.msgNoConnection);
+  });
+  whisperForm?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = whisperInput.value.trim();
+    if (!body || ended) return;
+    const id = newId();
+    if (!send({ type: "whisper", id, body })) {
+      whisperError.textContent = text.msgNoConnection;
+      return;
+    }
+    pendingWhispers.set(id, body);
+    whisperInput.value = "";
+    whisperError.textContent = "";
+  });
+  whisperInput?.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      whisperForm.requestSubmit();
+    }
+  });
+  joinButton?.addEventListener("click", () => {
+    if (!send({ type: "join" })) whisperError.textContent = text.msgNoConnection;
+  });
+  leaveButton?.addEventListener("click", () => {
+    if (!send({ type: "leave" })) showError(text.msgNoConnection);
   });
 
   document.addEventListener("visibilitychange", markRead);
 
-  form.hidden = false;
+  // An observer writes to the visitor only after joining (the first `resumed` says).
+  form.hidden = observer;
   // What is typed while the connection is gone waits in the outbox; the visitor sees that
   // it is gone (socket.js drops a socket at once when the browser goes offline).
   link = keepOpen(`/ws/chat/${text.conversation}/`, {

@@ -43,10 +43,11 @@ def test_once_a_supervisor_answers_the_counsellor_sees_who_and_may_ask_again(
 def test_the_answer_reaches_the_counsellor_in_the_chat_at_once(sam, asked, capture_broadcasts):
     with capture_broadcasts() as sent:
         help_requests.answer(help_requests.latest_for(asked), sam)
+    # The counsellor, and supervisors looking on live (their look shows who answered too).
     to_counsellor = [
         message
         for group, message in sent
-        if group == asked.group_name and message.get("to") == [events.COUNSELLOR]
+        if group == asked.group_name and message.get("to") == [events.COUNSELLOR, events.OBSERVER]
     ]
     assert len(to_counsellor) == 1
     event = to_counsellor[0]["event"]

@@ -33,8 +33,11 @@ def three_way(hana, robin):
 
 
 def speakers_in(html):
-    """The speaker shown before each message's body, in the list of messages."""
-    text = re.sub(r"<[^>]+>", " ", html.split('class="transcript"', 1)[1])
+    """The speaker shown before each message's body, in the list of messages (a transcript,
+    or the live chat of a supervisor's look)."""
+    text = re.sub(
+        r"<[^>]+>", " ", re.split(r'class="transcript"|data-chat-messages>', html, maxsplit=1)[1]
+    )
     text = re.sub(r"\s+", " ", text)
     shown, start = [], 0
     for _sender, body in SAID:

@@ -159,7 +159,7 @@ def test_transfer_with_a_note_help_answered_by_a_supervisor_and_a_block_reviewed
     alert.get_by_role("link", name="Gesprek openen").click()
     expect(supervisor.get_by_label("Een hulpverlener vraagt om hulp")).to_be_checked()
     supervisor.get_by_role("button", name="Meekijken").click()
-    expect(supervisor.get_by_role("heading", name="Meekijken (alleen lezen)")).to_be_visible()
+    expect(supervisor.get_by_role("heading", name="Live meekijken")).to_be_visible()
     # The counsellor sees, at once, who answered.
     expect(help_state).to_contain_text("sam heeft om", timeout=5_000)
     expect(help_state).to_contain_text("gereageerd en leest mee.")
