@@ -92,7 +92,8 @@ def statistics_page(request):
 @require_safe
 @supervisor_required
 def statistics_csv(request):
-    """The page's figures as CSV: the same suppressed values, never a record."""
+    """The page's figures as CSV, for outside the organisation: suppressed
+    (statistics.suppress, inside write_csv), never a record."""
     form = statistics.PeriodForm.from_query(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain")
