@@ -87,7 +87,9 @@ def test_the_csv_holds_them(client, sam, figures):
 
 
 def test_a_period_without_referrals_counts_none(db):
-    figures = statistics.suppress(statistics.compute(date(2026, 11, 2), date(2026, 11, 15))).referrals
+    figures = statistics.suppress(
+        statistics.compute(date(2026, 11, 2), date(2026, 11, 15))
+    ).referrals
     assert figures.by_partner.rows == ()
     assert {str(row.figure) for row in figures.by_state.rows} == {"0"}
     assert str(figures.without_consent) == "0"
