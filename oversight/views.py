@@ -85,7 +85,11 @@ def statistics_page(request):
     context = {"form": form}
     if form.is_valid():
         figures = statistics.compute(form.cleaned_data["start"], form.cleaned_data["end"])
-        context.update(statistics=figures, charts=charts.for_statistics(figures))
+        context.update(
+            statistics=figures,
+            charts=charts.for_statistics(figures),
+            minimum=statistics.MIN_VALUES,
+        )
     return render(request, "oversight/statistics.html", context)
 
 
