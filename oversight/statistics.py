@@ -230,16 +230,6 @@ def exact_table(key, title, items, *, adds_up=True):
     return Table(key, title, rows, total, adds_up)
 
 
-def percentile(values, p):
-    """The p-th percentile by nearest rank: the value at rank ceil(p/100 × n) of the sorted
-    values (so the median is the lower middle value when n is even); None below 5 values."""
-    if len(values) < THRESHOLD:
-        return None
-    ordered = sorted(values)
-    rank = -(-p * len(ordered) // 100)
-    return ordered[max(rank, 1) - 1]
-
-
 # --- The period ------------------------------------------------------------------------
 
 
@@ -467,9 +457,10 @@ def compute(start, end):
 
 
 def spread(queryset, field, kind=Duration):
-    """Median and 90th percentile of `field` over `queryset` by nearest rank, in the
-    database: a count, then the value at each rank (ORDER BY … OFFSET). Below MIN_VALUES
-    values neither is taken."""
+    """Median and 90th percentile of `field` over `queryset` by nearest rank: the value at
+    rank ceil(p/100 × n) of the sorted values (so the median is the lower middle value when
+    n is even). In the database: a count, then the value at each rank (ORDER BY … LIMIT 1
+    OFFSET). Below MIN_VALUES values neither is taken."""
     count = queryset.count()
     if count < MIN_VALUES:
         return Spread(kind(None), kind(None), count)
