@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from chat.availability import MAX_SPAN
@@ -130,14 +130,18 @@ class Spread:
 
 @dataclass(frozen=True)
 class Hours:
-    """Hours with one decimal, or not shown."""
+    """Hours with one decimal (a decimal comma in Dutch; a point in the CSV), or not shown."""
 
     seconds: int | None
 
     def __str__(self):
         if self.seconds is None:
             return NOT_SHOWN
-        return f"{self.seconds / 3600:.1f}"
+        return number_format(round(self.seconds / 3600, 1), 1)  # it would cut, not round
+
+    @property
+    def plain(self):
+        return NOT_SHOWN if self.seconds is None else f"{self.seconds / 3600:.1f}"
 
 
 @dataclass(frozen=True)
@@ -776,6 +780,8 @@ def write_csv(statistics, out):
     for key, label, value in summary:
         if isinstance(value, Duration):
             value = NOT_SHOWN if value.seconds is None else value.seconds
+        elif isinstance(value, Hours):
+            value = value.plain
         writer.writerow(["samenvatting", key, _cell(label), str(value)])
     for each in statistics.tables():
         for row in each.rows:

@@ -4,7 +4,7 @@ its table folded, and axe finds nothing serious. Screenshots with HOC_SCREENSHOT
 
 import pytest
 
-from tests.helpers.browser import orm, staff_log_in, staff_screenshots
+from tests.helpers.browser import orm, screenshots, staff_log_in, staff_screenshots
 
 pytestmark = [
     pytest.mark.browser,
@@ -85,3 +85,4 @@ def test_the_statistics_page_says_what_is_exact_and_folds_the_hour_table(
     assert serious == []
     page.evaluate("window.scrollTo(0, 0)")  # the pictures show the top: what is exact, what not
     staff_screenshots(page, "statistics")
+    screenshots(page, "statistics")  # the whole page, phone and desktop (HOC_SCREENSHOTS)

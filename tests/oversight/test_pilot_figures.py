@@ -253,8 +253,8 @@ def test_occupancy_and_chats_per_shift(client, sam):
     for minutes in [30] * 10 + [90] * 2:
         contact(local("2026-06-01", 10), duration_seconds=60 * minutes)
     figures = exact()
-    assert str(figures.occupancy.online) == "13.2"
-    assert str(figures.occupancy.in_chat) == "8.0"
+    assert str(figures.occupancy.online) == "13,2"  # Dutch: a decimal comma
+    assert str(figures.occupancy.in_chat) == "8,0"
     assert str(figures.occupancy.share) == "61%"
     # Shifts started on 1 June, 15 minutes or longer: 5, 1, 6, 3 chats; four is too few.
     assert figures.per_shift.count == 4 and not figures.per_shift.enough
@@ -263,11 +263,11 @@ def test_occupancy_and_chats_per_shift(client, sam):
     assert (figures.per_shift.median.value, figures.per_shift.p90.value) == (3, 6)
     log_in(client, sam)
     html = client.get(PAGE, PERIOD).content.decode()
-    assert "<dt>Uren online</dt><dd><strong>14.2</strong>" in html
-    assert "<dt>Uren in gesprek</dt><dd><strong>8.0</strong>" in html
+    assert "<dt>Uren online</dt><dd><strong>14,2</strong>" in html
+    assert "<dt>Uren in gesprek</dt><dd><strong>8,0</strong>" in html
     assert "mediaan <strong>3</strong> · 90e percentiel <strong>6</strong>" in html
     values = csv_values(client)
-    assert values[("samenvatting", "uren_online")] == "14.2"
+    assert values[("samenvatting", "uren_online")] == "14.2"  # a point for spreadsheets
     assert values[("samenvatting", "chats_per_dienst_mediaan")] == "3"
 
 
@@ -278,7 +278,7 @@ def test_team_hours_over_fewer_than_five_spans_do_not_leave_the_organisation(cli
         span(local("2026-06-01", hour), 60)
     for _ in range(6):
         contact(local("2026-06-01", 10), duration_seconds=600)
-    assert str(exact().occupancy.online) == "4.0"
+    assert str(exact().occupancy.online) == "4,0"
     log_in(client, sam)
     values = csv_values(client)
     assert values[("samenvatting", "uren_online")] == "–"
@@ -319,14 +319,14 @@ def test_referral_lead_times_per_step(client, sam):
     steps = {lead.key: lead.spread for lead in exact().referrals.lead_times}
     approved = steps["opgesteld_goedgekeurd"]
     # 1 … 5 h: median rank 3 → 3 h, p90 rank 5 → 5 h.
-    assert (str(approved.median), str(approved.p90), approved.count) == ("3.0", "5.0", 5)
+    assert (str(approved.median), str(approved.p90), approved.count) == ("3,0", "5,0", 5)
     assert steps["goedgekeurd_verstuurd"].count == 4
     assert not steps["goedgekeurd_verstuurd"].enough
     assert steps["verstuurd_ontvangen"].count == 1
     log_in(client, sam)
     html = client.get(PAGE, PERIOD).content.decode()
     assert "Doorlooptijd: Opgesteld → goedgekeurd" in html
-    assert "mediaan <strong>3.0</strong> · 90e percentiel <strong>5.0</strong>" in html
+    assert "mediaan <strong>3,0</strong> · 90e percentiel <strong>5,0</strong>" in html
     values = csv_values(client)
     assert values[("samenvatting", "doorlooptijd_opgesteld_goedgekeurd_mediaan")] == "3.0"
     assert values[("samenvatting", "doorlooptijd_goedgekeurd_verstuurd_mediaan")] == "–"
