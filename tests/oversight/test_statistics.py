@@ -1,4 +1,6 @@
-"""The statistics of the seeded data set (tests/oversight/seed.py), worked out by hand.
+"""The published statistics of the seeded data set (tests/oversight/seed.py), worked out by
+hand: `statistics.suppress()` of the exact figures, as the CSV and the report get them (the
+team's page shows them exact: tests/oversight/test_statistics_views.py).
 
 How the marks come about is written next to each table: "<5" is a count of 1 to 4, "x" a
 count hidden so that a "<5" cannot be worked out from the total, "–" not shown at all.
