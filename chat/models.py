@@ -444,6 +444,8 @@ class ContactRecord(models.Model):
     result = models.CharField(max_length=10, choices=Result.choices, default=Result.WAITING)
     wait_seconds = models.PositiveIntegerField(null=True, blank=True)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # From being taken to the counsellor's first message (set when the chat ends).
+    first_reply_seconds = models.PositiveIntegerField(null=True, blank=True)
     transferred = models.BooleanField(default=False)
     group_context = models.CharField(max_length=12, choices=GroupContext.choices, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
@@ -483,6 +485,39 @@ class ContactTheme(models.Model):
 
     def __str__(self):
         return self.theme
+
+
+class ReplyTime(models.Model):
+    """One wait for the counsellor's answer within a chat, in seconds: from the visitor's
+    first unanswered message to the counsellor's next message (chat/records.py). Part of the
+    anonymous contact record, kept with it; no text, no time of day."""
+
+    record = models.ForeignKey(ContactRecord, on_delete=models.CASCADE, related_name="replies")
+    seconds = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.seconds} s"
+
+
+class OnlineSpan(models.Model):
+    """A stretch of time a staff member was online (chat/availability.py `note_seen`): from
+    the first heartbeat to the last, extended at most once a minute. The link to the person
+    is kept only while the span can still be extended; after that it is an anonymous
+    stretch of team time, kept like the contact records. Never shown per person."""
+
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(db_index=True)
+    ended_at = models.DateTimeField()
+    # Chats this person took from the queue or was handed during the span.
+    chats = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self):
+        return f"online {self.started_at:%Y-%m-%d %H:%M}–{self.ended_at:%H:%M}"
 
 
 class GuestInvitationQuerySet(models.QuerySet):

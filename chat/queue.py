@@ -197,6 +197,7 @@ def claim(conversation, counsellor):
             raise AlreadyClaimed
         conversation.refresh_from_db()
         records.note_claimed(conversation)
+        availability.note_chat_taken(counsellor)
         entries.record(counsellor, entries.Action.CONVERSATION_CLAIMED, conversation=conversation)
         events.send_on_commit(
             events.Audience.conversation(conversation),

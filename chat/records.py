@@ -7,7 +7,10 @@ the conversation's deletion (the link to it is then emptied).
 
 from django.utils import timezone
 
-from chat.models import ContactRecord, Conversation
+from chat.models import ContactRecord, Conversation, Message, ReplyTime
+
+# The messages read to find the reply times of one chat: a bounded cost per chat.
+MAX_MESSAGES_READ = 2000
 
 
 def open_record(conversation):
@@ -55,7 +58,33 @@ def note_ended(conversation, left=False):
         record.duration_seconds = _seconds(conversation.claimed_at, conversation.ended_at)
         if left:
             record.result = ContactRecord.Result.LEFT
-    record.save(update_fields=["result", "wait_seconds", "duration_seconds"])
+        record.first_reply_seconds, replies = reply_times(conversation)
+        record.replies.all().delete()
+        ReplyTime.objects.bulk_create(ReplyTime(record=record, seconds=s) for s in replies)
+    record.save(update_fields=["result", "wait_seconds", "duration_seconds", "first_reply_seconds"])
+
+
+def reply_times(conversation):
+    """The seconds from being taken to the counsellor's first message (None without one),
+    and within the chat each wait for an answer: from the visitor's first message that has
+    no answer yet to the counsellor's next message. System and guest messages do not count;
+    a visitor's last words that got no answer are no wait."""
+    messages = (
+        conversation.messages.filter(sender__in=[Message.Sender.VISITOR, Message.Sender.COUNSELLOR])
+        .order_by("seq")
+        .values_list("sender", "created_at")[:MAX_MESSAGES_READ]
+    )
+    first_reply, waiting_since, replies = None, None, []
+    for sender, at in messages:
+        if sender == Message.Sender.COUNSELLOR:
+            if first_reply is None:
+                first_reply = _seconds(conversation.claimed_at, at)
+            elif waiting_since is not None:
+                replies.append(_seconds(waiting_since, at))
+            waiting_since = None
+        elif first_reply is not None and waiting_since is None:
+            waiting_since = at
+    return first_reply, replies
 
 
 def visitor_left(conversation):

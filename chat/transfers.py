@@ -53,6 +53,7 @@ def transfer(conversation, from_user, to_user, note=""):
             conversation=conversation, from_user=from_user, to_user=to_user, note=note.strip()
         )
         records.note_transferred(conversation)
+        availability.note_chat_taken(to_user)
         entries.record(
             from_user,
             entries.Action.CONVERSATION_TRANSFERRED,

@@ -146,7 +146,11 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("verwijzing")
         verbose_name_plural = _("verwijzingen")
-        indexes = [models.Index(fields=["state", "created_at"])]
+        # created_at alone: the statistics take the referrals made in a period.
+        indexes = [
+            models.Index(fields=["state", "created_at"]),
+            models.Index(fields=["created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.partner_id} {self.state} {self.pk}"

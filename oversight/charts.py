@@ -1,10 +1,11 @@
 """Bar charts of the statistics as SVG drawn on the server: no library, nothing from elsewhere.
 
-The markup goes inline into the page, so it follows the page's strict CSP: no style
-attributes and no scripts, only classes (static/css/statistics.css colours them with the
-site's variables). Every piece of text is escaped here. The charts take published figures
-only: a suppressed count has no value to draw, so it gets a fixed outline up to 5 ("<5")
-or a mark on the axis ("x", "–"), and the scale is set by the shown values alone.
+The page charts the team's exact figures. The markup goes inline into the page, so it
+follows the page's strict CSP: no style attributes and no scripts, only classes
+(static/css/statistics.css colours them with the site's variables). Every piece of text is
+escaped here. Charts of published (suppressed) figures, as a report would draw them, show
+no suppressed count: it has no value to draw, so it gets a fixed outline up to 5 ("<5") or
+a mark on the axis ("x", "–"), and the scale is set by the shown values alone.
 """
 
 from django.utils.html import escape
@@ -105,10 +106,12 @@ def _scale_top(rows):
 
 def for_statistics(statistics):
     """The page's three charts: per week, per day and per hour of the day."""
-    about = _(
-        "Staafdiagram; de tabel eronder geeft dezelfde aantallen. “<5” staat er als een "
-        "gestippelde omtrek tot 5, “x” en “–” als een teken zonder staaf."
-    )
+    about = _("Staafdiagram; de tabel eronder geeft dezelfde aantallen.")
+    if statistics.suppressed:
+        about = _(
+            "Staafdiagram; de tabel eronder geeft dezelfde aantallen. “<5” staat er als een "
+            "gestippelde omtrek tot 5, “x” en “–” als een teken zonder staaf."
+        )
     return {
         "per_week": bar_chart(
             "chart-week",

@@ -1,26 +1,31 @@
 """The pilot's statistics: every figure of the supervisors' statistics page and its CSV.
 
-Computed from the anonymous contact records (`chat.models.ContactRecord`) whose start lies in
-a period of whole local days (Europe/Amsterdam, both ends included). The counting happens in
-Python over `.values()`, so SQLite and PostgreSQL give the same answer and the local day and
-hour are taken the same way on both.
+Computed from the anonymous contact records (`chat.models.ContactRecord`, with their reply
+times), the anonymous online spans (`chat.models.OnlineSpan`) and the referrals, for a
+period of whole local days (Europe/Amsterdam, both ends included). Counts per local day and
+hour are taken in Python over `.values()`, so SQLite and PostgreSQL agree on local time;
+medians, percentiles and sums are taken in the database.
 
-Every count leaves this module through `protect()` or `primary()`, the one place where
-small numbers are suppressed; a suppressed figure carries no value at all, so no template,
+`compute()` gives the exact figures: the page shows them to supervisors, who may read every
+conversation anyway. Whatever leaves the organisation (the CSV, the published report) goes
+through `suppress()` first, the one place where small numbers are hidden (with `protect()`
+and `primary()` under it); a suppressed figure carries no value at all, so no template,
 chart or CSV can show it by mistake. docs/statistics.md explains each figure and the rule.
 """
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import ContactRecord, ContactTheme, Conversation
-from handover.models import Referral
+from chat.availability import MAX_SPAN
+from chat.models import ContactRecord, ContactTheme, Conversation, OnlineSpan, ReplyTime
+from handover.models import PRINTABLE_STATES, Referral
 
 THRESHOLD = 5  # counts below this (but above 0) are not shown
 SMALL = "<5"  # a count of 1 to 4
@@ -29,6 +34,8 @@ NOT_SHOWN = "–"  # not shown at all: too few contacts, or a table that cannot 
 MAX_DAYS = 366
 DEFAULT_DAYS = 28
 HOURS = range(24)
+MIN_VALUES = THRESHOLD  # medians, percentiles and shares over fewer values: "te weinig gegevens"
+MIN_SHIFT = timedelta(minutes=15)  # a shorter online span is no shift
 
 
 # --- Published figures ----------------------------------------------------------------
@@ -64,6 +71,7 @@ class Table:
     title: str
     rows: tuple[Row, ...]
     total: Figure | None
+    adds_up: bool = True
 
     @property
     def hidden(self):
@@ -91,6 +99,59 @@ class Share:
 
     def __str__(self):
         return NOT_SHOWN if self.percent is None else f"{self.percent}%"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A median or percentile of counts (chats per shift), or not shown."""
+
+    value: int | None
+
+    @property
+    def seconds(self):  # the same test as a Duration's: is there a value
+        return self.value
+
+    def __str__(self):
+        return NOT_SHOWN if self.value is None else str(self.value)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median and 90th percentile of `count` values; neither below MIN_VALUES."""
+
+    median: Duration | Number
+    p90: Duration | Number
+    count: int
+
+    @property
+    def enough(self):
+        return self.median.seconds is not None
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Hours with one decimal (a decimal comma in Dutch; a point in the CSV), or not shown."""
+
+    seconds: int | None
+
+    def __str__(self):
+        if self.seconds is None:
+            return NOT_SHOWN
+        return number_format(round(self.seconds / 3600, 1), 1)  # it would cut, not round
+
+    @property
+    def plain(self):
+        return NOT_SHOWN if self.seconds is None else f"{self.seconds / 3600:.1f}"
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Team time: hours online against hours in chat (`share`: in chat ÷ online)."""
+
+    online: Hours
+    in_chat: Hours
+    share: Share
+    spans: int
 
 
 def primary(count):
@@ -156,23 +217,21 @@ def _recoverable(counts, marks):
 
 
 def table(key, title, items, *, adds_up=True):
-    """A Table from (key, label, count) items; the total is the sum when the rows add up."""
+    """A published Table from (key, label, count) items: `protect()`ed, with the total (the
+    sum, "<5" for 1 to 4) when the rows add up."""
     figures = protect([count for _key, _label, count in items], adds_up=adds_up)
     rows = tuple(
         Row(key, label, figure) for (key, label, _count), figure in zip(items, figures, strict=True)
     )
     total = primary(sum(count for _key, _label, count in items)) if adds_up else None
-    return Table(key, title, rows, total)
+    return Table(key, title, rows, total, adds_up)
 
 
-def percentile(values, p):
-    """The p-th percentile by nearest rank: the value at rank ceil(p/100 × n) of the sorted
-    values (so the median is the lower middle value when n is even); None below 5 values."""
-    if len(values) < THRESHOLD:
-        return None
-    ordered = sorted(values)
-    rank = -(-p * len(ordered) // 100)
-    return ordered[max(rank, 1) - 1]
+def exact_table(key, title, items, *, adds_up=True):
+    """A Table of exact counts, for the team's page; `suppress()` publishes it."""
+    rows = tuple(Row(key, label, Figure(count)) for key, label, count in items)
+    total = Figure(sum(count for _key, _label, count in items)) if adds_up else None
+    return Table(key, title, rows, total, adds_up)
 
 
 # --- The period ------------------------------------------------------------------------
@@ -221,10 +280,18 @@ def local_bounds(start, end):
 
 
 @dataclass(frozen=True)
+class LeadTime:
+    key: str
+    label: str
+    spread: Spread
+
+
+@dataclass(frozen=True)
 class Referrals:
     by_partner: Table
     by_state: Table
     without_consent: Figure
+    lead_times: tuple[LeadTime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,6 +318,15 @@ class Statistics:
     outcomes: Table
     themes: Table
     referrals: Referrals
+    wait: Spread
+    duration: Spread
+    first_reply: Spread
+    reply: Spread
+    left_wait: Spread
+    occupancy: Occupancy
+    per_shift: Spread
+    # True once suppress() made these the figures for outside the organisation.
+    suppressed: bool = False
 
     def tables(self):
         return [
@@ -271,10 +347,12 @@ class Statistics:
 
 
 def compute(start, end):
-    """Every figure for the contacts that started from `start` to `end` (local dates)."""
+    """Every figure, exact, for the contacts that started from `start` to `end` (local
+    dates): what the team's page shows. Anything published goes through `suppress()`."""
     since, until = local_bounds(start, end)
+    in_period = ContactRecord.objects.filter(started_hour__gte=since, started_hour__lt=until)
     records = list(
-        ContactRecord.objects.filter(started_hour__gte=since, started_hour__lt=until).values(
+        in_period.values(
             "id",
             "started_hour",
             "for_whom",
@@ -294,9 +372,18 @@ def compute(start, end):
     for record in records:
         record["local"] = record["started_hour"].astimezone(zone)
     closed = [record for record in records if record["closed_at"] is not None]
-    answered = [record for record in records if record["result"] == ContactRecord.Result.ANSWERED]
     # Waited, then taken: a visitor who left during the chat waited like the answered ones.
-    taken = [*answered, *(r for r in records if r["result"] == ContactRecord.Result.LEFT)]
+    wait = spread(
+        in_period.filter(
+            result__in=[ContactRecord.Result.ANSWERED, ContactRecord.Result.LEFT],
+            wait_seconds__isnull=False,
+        ),
+        "wait_seconds",
+    )
+    duration = spread(
+        in_period.filter(result=ContactRecord.Result.ANSWERED, duration_seconds__isnull=False),
+        "duration_seconds",
+    )
     results = _by_choice(
         "results", _("Contacten naar afloop"), records, "result", ContactRecord.Result
     )
@@ -305,16 +392,18 @@ def compute(start, end):
     return Statistics(
         start=start,
         end=end,
-        contacts=primary(len(records)),
+        contacts=Figure(len(records)),
         results=results,
         abandonment=_abandonment(results),
-        wait_median=Duration(percentile(_values(taken, "wait_seconds"), 50)),
-        wait_p90=Duration(percentile(_values(taken, "wait_seconds"), 90)),
-        duration_median=Duration(percentile(_values(answered, "duration_seconds"), 50)),
-        duration_p90=Duration(percentile(_values(answered, "duration_seconds"), 90)),
+        wait_median=wait.median,
+        wait_p90=wait.p90,
+        duration_median=duration.median,
+        duration_p90=duration.p90,
+        wait=wait,
+        duration=duration,
         per_week=per_week,
         per_day=per_day,
-        per_hour=table(
+        per_hour=exact_table(
             "per_hour",
             _("Contacten per uur van de dag"),
             [
@@ -324,18 +413,18 @@ def compute(start, end):
         ),
         for_whom=_by_choice("for_whom", _("Voor wie"), records, "for_whom", Conversation.ForWhom),
         minor=_by_choice("minor", _("Jonger dan 18"), records, "minor", Conversation.Minor),
-        in_danger=table(
+        in_danger=exact_table(
             "in_danger",
             _("Nu in gevaar"),
             [(key, label, _matching(records, "in_danger", v)) for key, label, v in yes_no],
         ),
-        with_account=table(
+        with_account=exact_table(
             "with_account",
             _("Met een account"),
             [(key, label, _matching(records, "with_account", v)) for key, label, v in yes_no],
         ),
-        transferred=primary(sum(1 for record in records if record["transferred"])),
-        closed=primary(len(closed)),
+        transferred=Figure(sum(1 for record in records if record["transferred"])),
+        closed=Figure(len(closed)),
         group_context=_by_choice(
             "group_context",
             _("Soort groep (afsluitformulier)"),
@@ -353,11 +442,66 @@ def compute(start, end):
         ),
         themes=_themes(since, until),
         referrals=referral_statistics(start, end),
+        first_reply=spread(
+            in_period.filter(first_reply_seconds__isnull=False), "first_reply_seconds"
+        ),
+        reply=spread(
+            ReplyTime.objects.filter(
+                record__started_hour__gte=since, record__started_hour__lt=until
+            ),
+            "seconds",
+        ),
+        left_wait=spread(
+            in_period.filter(result=ContactRecord.Result.ABANDONED, wait_seconds__isnull=False),
+            "wait_seconds",
+        ),
+        occupancy=_occupancy(in_period, since, until),
+        per_shift=spread(_shifts(since, until), "chats", Number),
     )
 
 
-def _values(records, field):
-    return [record[field] for record in records if record[field] is not None]
+def spread(queryset, field, kind=Duration):
+    """Median and 90th percentile of `field` over `queryset` by nearest rank: the value at
+    rank ceil(p/100 × n) of the sorted values (so the median is the lower middle value when
+    n is even). In the database: a count, then the value at each rank (ORDER BY … LIMIT 1
+    OFFSET). Below MIN_VALUES values neither is taken."""
+    count = queryset.count()
+    if count < MIN_VALUES:
+        return Spread(kind(None), kind(None), count)
+    ordered = queryset.order_by(field).values_list(field, flat=True)
+
+    def at(p):
+        value = ordered[max(-(-p * count // 100), 1) - 1]
+        return kind(int(value.total_seconds()) if isinstance(value, timedelta) else value)
+
+    return Spread(at(50), at(90), count)
+
+
+def _shifts(since, until):
+    """Online spans of at least MIN_SHIFT that started in the period: one counsellor's shift."""
+    return (
+        OnlineSpan.objects.filter(started_at__gte=since, started_at__lt=until)
+        .annotate(length=ExpressionWrapper(F("ended_at") - F("started_at"), DurationField()))
+        .filter(length__gte=MIN_SHIFT)
+    )
+
+
+def _occupancy(in_period, since, until):
+    """Hours online (every span's time inside the period; a span is at most MAX_SPAN, so
+    those that overlap it started at most that long before) against hours in chat (the
+    durations of the period's contacts, from being taken to the end)."""
+    spans = OnlineSpan.objects.filter(
+        started_at__gte=since - MAX_SPAN, started_at__lt=until, ended_at__gt=since
+    ).values_list("started_at", "ended_at")
+    online = sum(
+        int((min(ended, until) - max(started, since)).total_seconds()) for started, ended in spans
+    )
+    count = len(spans)
+    in_chat = in_period.aggregate(total=Sum("duration_seconds"))["total"] or 0
+    share = Share(
+        (100 * in_chat + online // 2) // online if online and count >= MIN_VALUES else None
+    )
+    return Occupancy(Hours(online), Hours(in_chat), share, count)
 
 
 def _matching(records, field, value):
@@ -369,7 +513,7 @@ def _in_hour(records, hour):
 
 
 def _by_choice(key, title, records, field, choices):
-    return table(
+    return exact_table(
         key,
         title,
         [(value, label, _matching(records, field, value)) for value, label in choices.choices],
@@ -377,32 +521,41 @@ def _by_choice(key, title, records, field, choices):
 
 
 def _abandonment(results):
-    """Abandoned / (answered + abandoned), shown only when both counts are shown: a share
-    next to a hidden count would give that count away."""
+    """Abandoned / (answered + left + abandoned): of those who entered the queue, the share
+    who left before being taken. Only over MIN_VALUES or more; published (after
+    suppression) only when all three counts are shown, as a share next to a hidden count
+    would give that count away."""
     figures = {row.key: row.figure for row in results.rows}
-    answered = figures[ContactRecord.Result.ANSWERED]
-    abandoned = figures[ContactRecord.Result.ABANDONED]
-    if not (answered.shown and abandoned.shown):
+    parts = [
+        figures[ContactRecord.Result.ANSWERED],
+        figures[ContactRecord.Result.LEFT],
+        figures[ContactRecord.Result.ABANDONED],
+    ]
+    if not all(figure.shown for figure in parts):
         return Share(None)
-    queued = answered.value + abandoned.value
-    if queued < THRESHOLD:
+    queued = sum(figure.value for figure in parts)
+    if queued < MIN_VALUES:
         return Share(None)
-    return Share((200 * abandoned.value + queued) // (2 * queued))  # rounded half up
+    abandoned = parts[-1].value
+    return Share((200 * abandoned + queued) // (2 * queued))  # rounded half up
+
+
+def _weeks(days):
+    """The ISO weeks of a run of days, in order: {(year, week): [days]}."""
+    weeks = {}
+    for day in days:
+        weeks.setdefault(day.isocalendar()[:2], []).append(day)
+    return weeks
 
 
 def _volume(records, start, end):
-    """Contacts per ISO week and per day: the days of a week add up to the week, so the
-    days of each shown week are protected against it, and the days of a week that is
-    not shown are not shown either (else they would give the week away)."""
+    """Contacts per ISO week and per day, exact."""
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     per_day = {day: 0 for day in days}
     for record in records:
         per_day[record["local"].date()] += 1
-    weeks = {}
-    for day in days:
-        weeks.setdefault(day.isocalendar()[:2], []).append(day)
     week_items = []
-    for (year, week), week_days in weeks.items():
+    for (year, week), week_days in _weeks(days).items():
         first, last = date_format(week_days[0], "j b"), date_format(week_days[-1], "j b")
         span = first if first == last else f"{first} – {last}"
         partial = _(" (deels)") if len(week_days) < 7 else ""
@@ -413,25 +566,14 @@ def _volume(records, start, end):
                 sum(per_day[day] for day in week_days),
             )
         )
-    per_week = table("per_week", _("Contacten per week"), week_items)
-    day_rows = []
-    for week_row, week_days in zip(per_week.rows, weeks.values(), strict=True):
-        counts = [per_day[day] for day in week_days]
-        if week_row.figure.shown:
-            figures = protect(counts)
-        else:
-            figures = [Figure(None, NOT_SHOWN) for _day in week_days]
-        day_rows += [
-            Row(day.isoformat(), date_format(day, "D j b Y"), figure)
-            for day, figure in zip(week_days, figures, strict=True)
-        ]
-    per_day_table = Table("per_day", _("Contacten per dag"), tuple(day_rows), per_week.total)
-    return per_week, per_day_table
+    per_week = exact_table("per_week", _("Contacten per week"), week_items)
+    day_items = [(day.isoformat(), date_format(day, "D j b Y"), per_day[day]) for day in days]
+    return per_week, exact_table("per_day", _("Contacten per dag"), day_items)
 
 
 def _themes(since, until):
     """Themes of closed contacts. A contact may have several, so the rows do not add up
-    to a total and only the small counts themselves are suppressed."""
+    to a total (and only the small counts themselves are suppressed)."""
     themes = list(
         ContactTheme.objects.filter(
             record__started_hour__gte=since,
@@ -439,7 +581,7 @@ def _themes(since, until):
             record__closed_at__isnull=False,
         ).values_list("theme", flat=True)
     )
-    return table(
+    return exact_table(
         "themes",
         _("Thema's (afsluitformulier; een contact kan er meer hebben)"),
         [(value, label, themes.count(value)) for value, label in ContactTheme.Theme.choices],
@@ -448,19 +590,16 @@ def _themes(since, until):
 
 
 def referral_statistics(start, end):
-    """Referrals created in the period, by partner and by state, and how many were made
-    without the client's consent."""
+    """Referrals created in the period, by partner and by state, how many were made
+    without the client's consent, and how long each step took."""
     since, until = local_bounds(start, end)
-    referrals = list(
-        Referral.objects.filter(created_at__gte=since, created_at__lt=until).values(
-            "partner_id", "partner__name", "state", "without_consent"
-        )
-    )
+    made = Referral.objects.filter(created_at__gte=since, created_at__lt=until)
+    referrals = list(made.values("partner_id", "partner__name", "state", "without_consent"))
     partners = {}
     for referral in referrals:
         partners.setdefault(referral["partner_id"], referral["partner__name"])
     return Referrals(
-        by_partner=table(
+        by_partner=exact_table(
             "referrals_by_partner",
             _("Verwijzingen per partner"),
             [
@@ -472,7 +611,7 @@ def referral_statistics(start, end):
                 for pk, name in sorted(partners.items(), key=lambda item: item[1])
             ],
         ),
-        by_state=table(
+        by_state=exact_table(
             "referrals_by_state",
             _("Verwijzingen per status"),
             [
@@ -480,15 +619,115 @@ def referral_statistics(start, end):
                 for value, label in Referral.State.choices
             ],
         ),
-        without_consent=primary(sum(1 for referral in referrals if referral["without_consent"])),
+        without_consent=Figure(sum(1 for referral in referrals if referral["without_consent"])),
+        lead_times=_lead_times(made),
     )
+
+
+# The referral's steps: (key, label, from, to, which referrals). Approved means a second
+# person let it go: the states after approval are handover.models.PRINTABLE_STATES, and
+# reviewed_at is then the approval's time.
+LEAD_STEPS = (
+    ("opgesteld_goedgekeurd", _("Opgesteld → goedgekeurd"), "created_at", "reviewed_at"),
+    ("goedgekeurd_verstuurd", _("Goedgekeurd → verstuurd"), "reviewed_at", "sent_at"),
+    (
+        "verstuurd_ontvangen",
+        _("Verstuurd → ontvangen door de partner"),
+        "sent_at",
+        "acknowledged_at",
+    ),
+)
+
+
+def _lead_times(made):
+    approved = made.filter(state__in=PRINTABLE_STATES)
+    lead_times = []
+    for key, label, since, until in LEAD_STEPS:
+        steps = approved.filter(**{f"{since}__isnull": False, f"{until}__isnull": False}).annotate(
+            lead=ExpressionWrapper(F(until) - F(since), DurationField())
+        )
+        lead_times.append(LeadTime(key, label, spread(steps, "lead", Hours)))
+    return tuple(lead_times)
+
+
+# --- For outside the organisation -----------------------------------------------------
+
+
+def suppress(statistics):
+    """The figures that may leave the organisation (the CSV, the published report): the
+    small-number rule (docs/statistics.md) applied to every figure of `compute()`. The one
+    function every export calls."""
+    if statistics.suppressed:
+        return statistics
+    published = {each.key: _protected(each) for each in statistics.tables()}
+    published["per_day"] = _days_within_weeks(statistics.per_day, published["per_week"])
+    referrals = statistics.referrals
+    occupancy = statistics.occupancy
+    enough = occupancy.spans >= MIN_VALUES and statistics.contacts.value >= THRESHOLD
+    return replace(
+        statistics,
+        contacts=primary(statistics.contacts.value),
+        results=published["results"],
+        abandonment=_abandonment(published["results"]),
+        per_week=published["per_week"],
+        per_day=published["per_day"],
+        per_hour=published["per_hour"],
+        for_whom=published["for_whom"],
+        minor=published["minor"],
+        in_danger=published["in_danger"],
+        with_account=published["with_account"],
+        transferred=primary(statistics.transferred.value),
+        closed=primary(statistics.closed.value),
+        group_context=published["group_context"],
+        outcomes=published["outcomes"],
+        themes=published["themes"],
+        referrals=replace(
+            referrals,
+            by_partner=published["referrals_by_partner"],
+            by_state=published["referrals_by_state"],
+            without_consent=primary(referrals.without_consent.value),
+        ),
+        # Team hours name no one only over enough spans (one person's would be their hours).
+        occupancy=occupancy
+        if enough
+        else Occupancy(Hours(None), Hours(None), Share(None), occupancy.spans),
+        suppressed=True,
+    )
+
+
+def _protected(each):
+    return table(
+        each.key,
+        each.title,
+        [(row.key, row.label, row.figure.value) for row in each.rows],
+        adds_up=each.adds_up,
+    )
+
+
+def _days_within_weeks(per_day, per_week):
+    """The days of a week add up to the week, so the days of each shown week are protected
+    against it, and the days of a week that is not shown are not shown either (else they
+    would give the week away)."""
+    weeks = _weeks([date.fromisoformat(row.key) for row in per_day.rows])
+    by_day = {row.key: row for row in per_day.rows}
+    rows = []
+    for week_row, week_days in zip(per_week.rows, weeks.values(), strict=True):
+        day_rows = [by_day[day.isoformat()] for day in week_days]
+        if week_row.figure.shown:
+            figures = protect([row.figure.value for row in day_rows])
+        else:
+            figures = [Figure(None, NOT_SHOWN) for _day in week_days]
+        rows += [Row(row.key, row.label, f) for row, f in zip(day_rows, figures, strict=True)]
+    return Table(per_day.key, per_day.title, tuple(rows), per_week.total)
 
 
 # --- CSV --------------------------------------------------------------------------------
 
 
 def write_csv(statistics, out):
-    """The same figures as the page, one per line: never a record, never a hidden value."""
+    """The figures for outside the organisation, one per line: suppressed (`suppress()`),
+    never a record, never a hidden value."""
+    statistics = suppress(statistics)
     writer = csv.writer(out)
     writer.writerow(["tabel", "code", "omschrijving", "waarde"])
     writer.writerow(["periode", "van", _("Van"), statistics.start.isoformat()])
@@ -497,7 +736,7 @@ def write_csv(statistics, out):
         ("contacten", _("Contacten"), statistics.contacts),
         (
             "wegloop",
-            _("Weggegaan in de wachtrij (van beantwoord + weggegaan)"),
+            _("Weggegaan in de wachtrij (van wie in de wachtrij kwam)"),
             statistics.abandonment,
         ),
         (
@@ -512,6 +751,20 @@ def write_csv(statistics, out):
         ),
         ("duur_mediaan", _("Duur van het gesprek, mediaan (seconden)"), statistics.duration_median),
         ("duur_p90", _("Duur van het gesprek, 90e percentiel (seconden)"), statistics.duration_p90),
+        *_spread_lines("eerste_reactie", _("Tijd tot de eerste reactie"), statistics.first_reply),
+        *_spread_lines("reactietijd", _("Reactietijd in het gesprek"), statistics.reply),
+        *_spread_lines(
+            "wachttijd_weggegaan", _("Wachttijd tot weggaan uit de wachtrij"), statistics.left_wait
+        ),
+        ("uren_online", _("Uren online (team)"), statistics.occupancy.online),
+        ("uren_in_gesprek", _("Uren in gesprek (team)"), statistics.occupancy.in_chat),
+        ("bezetting", _("Uren in gesprek per uur online"), statistics.occupancy.share),
+        (
+            "chats_per_dienst_mediaan",
+            _("Chats per dienst, mediaan"),
+            statistics.per_shift.median,
+        ),
+        ("chats_per_dienst_p90", _("Chats per dienst, 90e percentiel"), statistics.per_shift.p90),
         ("doorverbonden", _("Doorverbonden naar een collega"), statistics.transferred),
         ("afgesloten", _("Met afsluitformulier"), statistics.closed),
         (
@@ -520,15 +773,31 @@ def write_csv(statistics, out):
             statistics.referrals.without_consent,
         ),
     ]
+    for lead in statistics.referrals.lead_times:
+        summary += _spread_lines(
+            f"doorlooptijd_{lead.key}", f"{_('Doorlooptijd')}: {lead.label}", lead.spread
+        )
     for key, label, value in summary:
         if isinstance(value, Duration):
             value = NOT_SHOWN if value.seconds is None else value.seconds
+        elif isinstance(value, Hours):
+            value = value.plain
         writer.writerow(["samenvatting", key, _cell(label), str(value)])
     for each in statistics.tables():
         for row in each.rows:
             writer.writerow([each.key, row.key, _cell(row.label), str(row.figure)])
         if each.total is not None:
             writer.writerow([each.key, "totaal", _("Totaal"), str(each.total)])
+
+
+def _spread_lines(key, label, spread):
+    hours = isinstance(spread.median, Hours)
+    median = _("mediaan (uren)") if hours else _("mediaan (seconden)")
+    p90 = _("90e percentiel (uren)") if hours else _("90e percentiel (seconden)")
+    return [
+        (f"{key}_mediaan", f"{label}, {median}", spread.median),
+        (f"{key}_p90", f"{label}, {p90}", spread.p90),
+    ]
 
 
 def _cell(text):

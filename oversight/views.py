@@ -93,14 +93,19 @@ def statistics_page(request):
     context = {"form": form}
     if form.is_valid():
         figures = statistics.compute(form.cleaned_data["start"], form.cleaned_data["end"])
-        context.update(statistics=figures, charts=charts.for_statistics(figures))
+        context.update(
+            statistics=figures,
+            charts=charts.for_statistics(figures),
+            minimum=statistics.MIN_VALUES,
+        )
     return render(request, "oversight/statistics.html", context)
 
 
 @require_safe
 @supervisor_required
 def statistics_csv(request):
-    """The page's figures as CSV: the same suppressed values, never a record."""
+    """The page's figures as CSV, for outside the organisation: suppressed
+    (statistics.suppress, inside write_csv), never a record."""
     form = statistics.PeriodForm.from_query(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text(), content_type="text/plain")

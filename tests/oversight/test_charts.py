@@ -15,7 +15,7 @@ def hour_chart(busy_hour_count):
     for hour, count in ((9, 1), (10, busy_hour_count), (11, 30)):
         for _ in range(count):
             contact(local("2026-06-01", hour))
-    figures = statistics.compute(date(2026, 6, 1), date(2026, 6, 1))
+    figures = statistics.suppress(statistics.compute(date(2026, 6, 1), date(2026, 6, 1)))
     return figures.per_hour, charts.for_statistics(figures)["per_hour"]
 
 

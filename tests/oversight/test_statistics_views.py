@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from oversight import statistics
 from tests.conftest import log_in
 from tests.oversight.seed import seed
 
@@ -63,16 +64,32 @@ def test_it_only_answers_reads(supervisor):
     assert supervisor.post(PAGE, PERIOD).status_code == 405
 
 
-def test_the_page_shows_the_suppressed_figures(supervisor):
+def test_the_page_shows_exact_figures_and_says_so(supervisor):
     seed()
     response = supervisor.get(PAGE, PERIOD)
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Statistiek</h1>" in html
-    assert '<td class="num">&lt;5</td>' in html
-    assert '<td class="num">x</td>' in html
+    assert "Exacte cijfers, alleen voor het team" in html
+    assert "Voor buiten de organisatie: kleine aantallen afgeschermd" in html
+    # The 4 left messages and 6 abandoned contacts the CSV hides ("<5", "x"), as they are.
+    assert '<tr><th scope="row">achtergelaten bericht</th><td class="num">4</td></tr>' in html
+    assert '<tr><th scope="row">weggegaan in de wachtrij</th><td class="num">6</td></tr>' in html
+    assert '<td class="num">&lt;5</td>' not in html
+    assert '<td class="num">x</td>' not in html
     assert html.count('role="img"') == 3
     assert f"{CSV}?start=2026-11-02&amp;end=2026-11-15" in html
+
+
+def test_the_hour_of_day_is_a_chart_with_its_table_folded(supervisor):
+    seed()
+    html = supervisor.get(PAGE, PERIOD).content.decode()
+    section = html[html.index("<h3>Per uur van de dag</h3>") : html.index("<h3>Per week</h3>")]
+    assert '<svg class="chart"' in section and 'id="chart-hour-title"' in section
+    chart_end = section.index("</svg>")
+    details = section.index("<details>")
+    assert chart_end < details < section.index("Contacten per uur van de dag</caption>")
+    assert section.index("</details>") > section.index("23:00–24:00")
 
 
 def test_it_defaults_to_the_last_four_weeks(supervisor, settings):
@@ -153,13 +170,16 @@ def test_the_csv_holds_the_same_suppressed_figures(supervisor):
     assert not {value for *_rest, value in rows if value in ("1", "2", "3", "4")}
 
 
-def test_the_page_and_the_csv_agree(supervisor):
+def test_the_csv_is_the_page_suppressed(supervisor):
     seed()
-    figures = supervisor.get(PAGE, PERIOD).context["statistics"]
+    exact = supervisor.get(PAGE, PERIOD).context["statistics"]
+    published = statistics.suppress(exact)
     values = {(t, k): v for t, k, _l, v in rows_of(supervisor.get(CSV, PERIOD))[1:]}
-    for table in figures.tables():
-        for row in table.rows:
-            assert values[(table.key, row.key)] == str(row.figure)
+    for table, shown in zip(exact.tables(), published.tables(), strict=True):
+        for row, out in zip(table.rows, shown.rows, strict=True):
+            assert values[(table.key, row.key)] == str(out.figure)
+            # What the CSV shows as a number is the exact number; the rest is a mark.
+            assert str(out.figure) in (str(row.figure), "<5", "x", "–")
 
 
 def test_the_page_asks_nothing_of_another_host(supervisor):
