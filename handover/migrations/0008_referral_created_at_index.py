@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chat', '0009_contact_record_reply_times_and_online_spans'),
+        ('chat', '0010_contact_record_reply_times_and_online_spans'),
         ('handover', '0007_partner_to_partners_app'),
         ('partners', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
