@@ -30,7 +30,10 @@ def bar_for(request):
     """Everything the bar shows, or None when nobody is fully logged in as staff (the
     log-in, code and enrolment pages show no bar)."""
     user = request.user
-    if not (user.is_authenticated and user.is_staff_member and user.is_verified()):
+    # django-otp's middleware gives request.user is_verified; a user logged in during this
+    # very request (the enrolment) has not passed it yet.
+    verified = getattr(user, "is_verified", lambda: False)
+    if not (user.is_authenticated and user.is_staff_member and verified()):
         return None
     own = availability.availability_of(user)
     return {
