@@ -202,9 +202,10 @@ def test_the_bar_saves_status_and_sound_in_the_background_and_counts_the_queue_l
 
     # Sound off, kept in the session: still off after a reload.
     sound = page.get_by_role("button", name="Geluid uit")
-    sound.click()
+    with page.expect_response(lambda response: "/status/geluid/" in response.url) as saved:
+        sound.click()
+    assert saved.value.status == 204
     expect(sound).to_have_attribute("aria-pressed", "true")
-    page.wait_for_load_state("networkidle")
     page.reload()
     expect(page.get_by_role("button", name="Geluid uit")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_label("Mijn status")).to_have_value("busy")
