@@ -223,7 +223,9 @@ def test_the_bar_saves_status_and_sound_in_the_background_and_counts_the_queue_l
     expect(page.get_by_role("button", name="Verder")).to_be_visible()
 
 
-def test_the_bar_fits_one_row_at_1366_and_wraps_on_a_phone(page, server_url):
+def test_the_bar_fits_one_row_at_1366_wraps_on_a_phone_and_answers_the_sound_shortcut(
+    page, server_url
+):
     from playwright.sync_api import expect
 
     orm(open_all_week)
@@ -233,6 +235,13 @@ def test_the_bar_fits_one_row_at_1366_and_wraps_on_a_phone(page, server_url):
     bar = page.locator(".top-bar")
     expect(bar).to_be_visible()
     staff_screenshots(page, "workspace-top-bar")
+    # The workspace's sound shortcut works the bar's button, kept in the session.
+    sound = bar.get_by_role("button", name="Geluid uit")
+    with page.expect_response(lambda response: "/status/geluid/" in response.url):
+        page.keyboard.press("Alt+Shift+M")
+    expect(sound).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(sound).to_have_attribute("aria-pressed", "true")
     assert bar.bounding_box()["height"] <= 48
     page.set_viewport_size(PHONE)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
