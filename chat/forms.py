@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from chat import consent
 from chat.models import Availability, CannedResponse, ContactRecord, ContactTheme, Conversation
@@ -63,14 +64,18 @@ class LeaveMessageForm(forms.Form):
 
 
 class AvailabilityForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Mijn status"), choices=Availability.Status.choices, widget=forms.RadioSelect
-    )
+    """Status and capacity, in the staff console's top bar (templates/includes/top_bar.html)."""
+
+    status = forms.ChoiceField(label=_("Mijn status"), choices=Availability.Status.choices)
     capacity = forms.TypedChoiceField(label=_("Gesprekken tegelijk"), coerce=int)
 
     def __init__(self, *args, cap, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["capacity"].choices = [(n, str(n)) for n in range(1, cap + 1)]
+        # Each option says what it means, so the bar can do without a visible label.
+        self.fields["capacity"].choices = [
+            (n, ngettext("%(count)s gesprek", "%(count)s gesprekken", n) % {"count": n})
+            for n in range(1, cap + 1)
+        ]
 
 
 class NoteForm(forms.Form):

@@ -27,6 +27,7 @@ counsel_urlpatterns = [
     path("gesprek/<uuid:conversation_id>/aannemen/", views.counsel_claim, name="counsel-claim"),
     path("status/", views.counsel_availability, name="counsel-availability"),
     path("status/geluid/", views.counsel_sound, name="counsel-sound"),
+    path("status/wachtrij/", views.counsel_bar, name="counsel-bar"),
     path("gesprek/<uuid:conversation_id>/notitie/", views.counsel_note, name="counsel-note"),
     path(
         "gesprek/<uuid:conversation_id>/overdragen/",

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,6 +28,7 @@ from chat import (
     records,
     saving,
     speakers,
+    top_bar,
     transfers,
 )
 from chat.forms import (
@@ -193,8 +195,6 @@ def history_download(request, conversation_id):
 # hold or still have to close, each with its notes, transfer, help, block and closing form.
 # The side forms post here and come back to the same tab.
 
-MUTED_KEY = "workspace_muted"
-
 
 def _earlier(conversation):
     if conversation.client_id is None:
@@ -251,12 +251,8 @@ def _workspace(request, selected=None):
         "panels": panels,
         "selected": selected,
         "availability": own,
-        "availability_form": AvailabilityForm(
-            initial={"status": own.status, "capacity": own.capacity},
-            cap=settings.COUNSELLOR_CAPACITY,
-        ),
         "canned": CannedResponse.objects.all(),
-        "muted": request.session.get(MUTED_KEY, False),
+        "muted": top_bar.is_muted(request.session),
         "max_chars": settings.MESSAGE_MAX_CHARS,
     }
     return render(request, "chat/workspace.html", context)
@@ -307,22 +303,45 @@ def _claim_refused(refused, user):
     return _("Dit gesprek is al aangenomen, of de bezoeker is weggegaan.")
 
 
+def _bar_answer(request):
+    """The top bar's forms come back to the page they were sent from (a staff page of this
+    site, else the workspace); top-bar.js sends them in the background and needs no page."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    if safe and back.startswith("/medewerkers/"):
+        return redirect(back)
+    return redirect("counsel-queue")
+
+
 @require_POST
 @staff_required
 def counsel_availability(request):
     form = AvailabilityForm(request.POST, cap=settings.COUNSELLOR_CAPACITY)
-    if form.is_valid():
-        availability.set_status(request.user, form.cleaned_data["status"])
-        availability.set_capacity(request.user, form.cleaned_data["capacity"])
-    return redirect("counsel-queue")
+    if not form.is_valid():
+        if request.headers.get("X-Requested-With") == "fetch":
+            return HttpResponse(status=400)
+        messages.error(request, _("Kies een status en een aantal gesprekken."))
+        return _bar_answer(request)
+    availability.set_status(request.user, form.cleaned_data["status"])
+    availability.set_capacity(request.user, form.cleaned_data["capacity"])
+    return _bar_answer(request)
 
 
 @require_POST
 @staff_required
 def counsel_sound(request):
-    """The workspace's sound on or off, kept in the session: nothing stays on the device."""
-    request.session[MUTED_KEY] = request.POST.get("muted") == "1"
-    return redirect("counsel-queue")
+    """Sound on or off, kept in the session: nothing stays on the device."""
+    top_bar.set_muted(request.session, request.POST.get("muted") == "1")
+    return _bar_answer(request)
+
+
+@require_safe
+@staff_required
+def counsel_bar(request):
+    """The top bar's waiting count alone, for queue.js when the queue socket says "changed"."""
+    return render(request, "includes/top_bar.html#waiting", {"waiting": top_bar.waiting_count()})
 
 
 @require_POST

@@ -2,7 +2,9 @@
 // overview. A socket says the moment something changes (a visitor joins, someone takes,
 // hands over or leaves a chat, a colleague's status, a call for help); the page then
 // fetches the [data-queue-list] section (the workspace names a small piece of its own in
-// data-queue-src; otherwise the page itself) and swaps it in.
+// data-queue-src; otherwise the page itself) and swaps it in. On every staff page the top
+// bar's waiting count ([data-bar-waiting], from its own small address) is kept live the
+// same way, on the same socket.
 // The socket carries no conversation data. A slow timer stays as a safety net for when
 // the socket is down.
 //
@@ -18,12 +20,17 @@ const MIN_GAP_MS = 2000;
 const JITTER_MS = 1000;
 const section = document.querySelector("[data-queue-list]");
 const count = document.querySelector("[data-queue-count]");
+const bar = document.querySelector("[data-bar-waiting]");
 const source = section?.dataset.queueSrc || window.location.href;
 
 let timer = null;
 let fetching = false;
 let again = false;
 let lastFetch = 0;
+let leaving = false;
+window.addEventListener("beforeunload", () => {
+  leaving = true;
+});
 
 function schedule() {
   if (fetching) {
@@ -48,26 +55,42 @@ async function run() {
   }
 }
 
-async function refresh() {
-  if (document.hidden) return;
+async function fetchPage(url) {
   let response;
   try {
-    response = await fetch(source, {
+    response = await fetch(url, {
       credentials: "same-origin",
       cache: "no-store",
       headers: { Accept: "text/html" },
     });
   } catch {
-    return; // offline for a moment: the next round tries again
+    return null; // offline for a moment: the next round tries again
   }
   if (response.redirected) {
     // The session ended: load the page for real, which leads to the log-in.
     window.location.reload();
-    return;
+    return null;
   }
-  if (!response.ok) return;
-  const page = new DOMParser().parseFromString(await response.text(), "text/html");
-  const fresh = page.querySelector("[data-queue-list]");
+  if (!response.ok) return null;
+  return new DOMParser().parseFromString(await response.text(), "text/html");
+}
+
+async function refresh() {
+  if (document.hidden) return;
+  await Promise.all([section && refreshSection(), bar && refreshBar()]);
+}
+
+async function refreshBar() {
+  const page = await fetchPage(bar.dataset.barSrc);
+  const fresh = page?.querySelector("[data-bar-waiting]");
+  if (!fresh) return;
+  bar.replaceChildren(...fresh.childNodes);
+  bar.className = fresh.className;
+}
+
+async function refreshSection() {
+  const page = await fetchPage(source);
+  const fresh = page?.querySelector("[data-queue-list]");
   if (!fresh) return;
   // Keep the keyboard where it was, so a refresh never steals a counsellor's focus.
   const focusKey = document.activeElement?.dataset?.focusKey;
@@ -92,7 +115,7 @@ function onFrame(frame) {
   }
 }
 
-if (section) {
+if (section || bar) {
   setInterval(schedule, REFRESH_MS);
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) schedule();
@@ -100,7 +123,10 @@ if (section) {
   keepOpen("/ws/queue/", {
     onOpen: schedule,
     onFrame,
-    // The session ended (or lost its second factor): the reload leads to the log-in.
-    onRefused: () => window.location.reload(),
+    // The session ended (or lost its second factor): the reload leads to the log-in, unless
+    // the page is already on its way (the log-out button itself ends the session).
+    onRefused: () => {
+      if (!leaving) window.location.reload();
+    },
   });
 }

@@ -8,15 +8,16 @@ import { tone } from "./tone.js";
 const workspace = document.querySelector("[data-workspace]");
 const tabs = [...document.querySelectorAll("[data-tab]")];
 const unread = new Map(tabs.map((tab) => [tab.dataset.tab, 0]));
-const muteButton = document.querySelector("[data-mute]");
-let muted = muteButton?.getAttribute("aria-pressed") === "true";
 let waiting = Number(document.querySelector("[data-queue-list]")?.dataset.waiting || 0);
 let queueAlert = false;
 
 // --- Sound and title -----------------------------------------------------------------------
 
+// Sound on or off is the top bar's button (static/js/top-bar.js keeps it in the session).
 function beep() {
-  if (!muted) tone(660, 0.4);
+  if (document.querySelector("[data-mute]")?.getAttribute("aria-pressed") !== "true") {
+    tone(660, 0.4);
+  }
 }
 
 function updateTitle() {
@@ -29,22 +30,9 @@ function updateTitle() {
     : workspace.dataset.title;
 }
 
-// Sound on or off is kept in the staff member's session on the server (no browser storage):
-// the form posts in the background and the page stays as it is.
-const soundForm = document.querySelector("[data-sound-form]");
 function toggleMute() {
-  if (!soundForm) return;
-  muted = !muted;
-  muteButton.setAttribute("aria-pressed", String(muted));
-  const body = new FormData(soundForm);
-  body.set("muted", muted ? "1" : "0");
-  soundForm.elements.muted.value = muted ? "0" : "1";
-  fetch(soundForm.action, { method: "POST", body, credentials: "same-origin" }).catch(() => {});
+  document.querySelector("[data-sound-form]")?.requestSubmit();
 }
-soundForm?.addEventListener("submit", (event) => {
-  event.preventDefault();
-  toggleMute();
-});
 
 // --- Tabs ---------------------------------------------------------------------------------
 

@@ -218,7 +218,7 @@ def test_the_workspace_forms_never_answer_500(people):
         ),
     ]
     for url, forms in targets:
-        fuzz(people["hana"], url, fields_of(*forms) | {"muted", "status"})
+        fuzz(people["hana"], url, fields_of(*forms) | {"muted", "status", "next"})
 
 
 def test_the_supervisors_forms_never_answer_500(people):
