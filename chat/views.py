@@ -18,6 +18,7 @@ from audit import entries
 from chat import (
     availability,
     blocks,
+    canned,
     closing,
     conversations,
     ended_page,
@@ -222,6 +223,8 @@ def _chat_panel(conversation, user, colleagues):
         ),
         "block_form": BlockForm(auto_id=f"block-{conversation.pk}-%s"),
         "closing_form": ClosingForm(auto_id=f"close-{conversation.pk}-%s"),
+        # The chat's language first (chat/canned.py); the panel reads it as `canned`.
+        "canned": canned.for_conversation(conversation),
     }
 
 
@@ -255,7 +258,6 @@ def _workspace(request, selected=None):
             initial={"status": own.status, "capacity": own.capacity},
             cap=settings.COUNSELLOR_CAPACITY,
         ),
-        "canned": CannedResponse.objects.all(),
         "muted": request.session.get(MUTED_KEY, False),
         "max_chars": settings.MESSAGE_MAX_CHARS,
     }
@@ -410,7 +412,7 @@ def canned_list(request, pk=None):
         saved = form.save()
         entries.record(request.user, entries.Action.CANNED_CHANGED, detail=f"saved={saved.pk}")
         return redirect("canned-list")
-    context = {"responses": CannedResponse.objects.all(), "form": form, "editing": editing}
+    context = {"responses": canned.listing(), "form": form, "editing": editing}
     return render(request, "chat/canned.html", context)
 
 
