@@ -71,7 +71,7 @@ class FilterForm(forms.Form):
         ],
     )
     over = forms.CharField(
-        label=_("Nummer van een gesprek of verwijzing"),
+        label=_("Gesprek of verwijzing nr."),
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
