@@ -219,9 +219,9 @@ def a_week(hana, sam, otto):
             day, datetime.time(hour), tzinfo=timezone.get_default_timezone()
         )
 
-    def write(user, action, days_ago, **about):
+    def write(user, action, days_ago, hour=12, **about):
         AuditEntry.objects.create(
-            at=at(days_ago),
+            at=at(days_ago, hour),
             actor_id=user.pk,
             actor_name=user.username,
             actor_role=user.role,
@@ -230,7 +230,7 @@ def a_week(hana, sam, otto):
         )
 
     write(hana, Action.CONVERSATION_CLAIMED, 6, conversation_id=first)
-    write(hana, Action.NOTE_ADDED, 6, conversation_id=first)
+    write(hana, Action.NOTE_ADDED, 6, hour=11, conversation_id=first)
     write(otto, Action.CONVERSATION_CLAIMED, 3, conversation_id=second)
     write(hana, Action.REFERRAL_DRAFTED, 3, conversation_id=first, referral_id=referral)
     write(sam, Action.CONVERSATION_VIEWED, 1, conversation_id=second)
