@@ -138,5 +138,5 @@ class ClosingForm(forms.Form):
 class CannedResponseForm(forms.ModelForm):
     class Meta:
         model = CannedResponse
-        fields = ["title", "body", "position"]
+        fields = ["title", "body", "language", "position"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}

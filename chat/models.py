@@ -234,10 +234,19 @@ class Availability(models.Model):
 
 
 class CannedResponse(models.Model):
-    """A "snel antwoord": a ready text counsellors insert and adapt; kept by supervisors."""
+    """A "snel antwoord": a ready text counsellors insert and adapt; kept by supervisors.
+    A fresh install starts with a set in Dutch and English (migration
+    0012_canned_response_starter_set); staff change or delete them like any other."""
 
     title = models.CharField(_("titel"), max_length=80)
     body = models.TextField(_("tekst"), max_length=1000)
+    # The chat's language it is written in: a chat in English lists the English ones first.
+    language = models.CharField(
+        _("taal"),
+        max_length=8,
+        choices=Conversation.Language.choices,
+        default=Conversation.Language.DUTCH,
+    )
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

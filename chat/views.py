@@ -19,6 +19,7 @@ from audit import entries
 from chat import (
     availability,
     blocks,
+    canned,
     closing,
     conversations,
     ended_page,
@@ -222,6 +223,8 @@ def _chat_panel(conversation, user, colleagues):
         ),
         "block_form": BlockForm(auto_id=f"block-{conversation.pk}-%s"),
         "closing_form": ClosingForm(auto_id=f"close-{conversation.pk}-%s"),
+        # The chat's language first (chat/canned.py); the panel reads it as `canned`.
+        "canned": canned.for_conversation(conversation),
     }
 
 
@@ -251,7 +254,6 @@ def _workspace(request, selected=None):
         "panels": panels,
         "selected": selected,
         "availability": own,
-        "canned": CannedResponse.objects.all(),
         "muted": top_bar.is_muted(request.session),
         "max_chars": settings.MESSAGE_MAX_CHARS,
     }
@@ -429,7 +431,7 @@ def canned_list(request, pk=None):
         saved = form.save()
         entries.record(request.user, entries.Action.CANNED_CHANGED, detail=f"saved={saved.pk}")
         return redirect("canned-list")
-    context = {"responses": CannedResponse.objects.all(), "form": form, "editing": editing}
+    context = {"responses": canned.listing(), "form": form, "editing": editing}
     return render(request, "chat/canned.html", context)
 
 

@@ -9,14 +9,7 @@ class LookForm(forms.Form):
 
     reason_code = forms.ChoiceField(
         label=_("Waarom kijk je mee?"),
-        choices=[
-            (Reason.HELP, _("Een hulpverlener vraagt om hulp")),
-            (Reason.DANGER, _("Direct gevaar")),
-            (Reason.HANDOVER, _("Beoordeling van een warme overdracht")),
-            (Reason.QUALITY, _("Nabespreking of kwaliteit")),
-            (Reason.COMPLAINT, _("Klacht of melding")),
-            (Reason.OTHER, _("Anders")),
-        ],
+        choices=Reason.choices,
         widget=forms.RadioSelect,
     )
     reason_text = forms.CharField(

@@ -7,20 +7,24 @@ looks into one that ended in their hands, once the closing form is in: read-only
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from audit import entries
 from chat import help_requests, notes, observers, speakers, transfers, whispers
 from chat.models import Conversation
 
 
-class Reason:
-    HELP = "help"
-    DANGER = "danger"
-    QUALITY = "quality"
-    COMPLAINT = "complaint"
-    HANDOVER = "handover"
-    OTHER = "other"
+class Reason(models.TextChoices):
+    """Why someone looks: asked on the look's page, its code in the audit entry's detail
+    (`reason=help`), its label read back by the audit log (oversight/audit_wording.py)."""
+
+    HELP = "help", _("Een hulpverlener vraagt om hulp")
+    DANGER = "danger", _("Direct gevaar")
+    HANDOVER = "handover", _("Beoordeling van een warme overdracht")
+    QUALITY = "quality", _("Nabespreking of kwaliteit")
+    COMPLAINT = "complaint", _("Klacht of melding")
+    OTHER = "other", _("Anders")
 
 
 def may_look(user, conversation):

@@ -1,21 +1,17 @@
 """Supervisors' pages: the live overview, a stated look into a conversation, the
 statistics for the pilot's evaluation and the audit log."""
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import staff_required, supervisor_required
-from audit.models import AuditEntry
 from chat import availability, blocks, help_requests
 from chat.models import Block, Conversation
-from oversight import charts, looks, statistics
+from oversight import audit_log as audit_log_module
+from oversight import audit_wording, charts, looks, statistics
 from oversight import overview as overview_module
 from oversight.forms import BlockReviewForm, LookForm
 
@@ -69,18 +65,11 @@ def review_block(request, block_id):
 @require_safe
 @supervisor_required
 def audit_log(request):
-    """Append-only, newest first; filter by conversation or referral id."""
-    entries = AuditEntry.objects.all()
-    about = request.GET.get("over", "").strip()
-    if about:
-        try:
-            about_id = uuid.UUID(about)
-        except ValueError:
-            entries = entries.none()
-        else:
-            entries = entries.filter(Q(conversation_id=about_id) | Q(referral_id=about_id))
-    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
-    return render(request, "oversight/audit_log.html", {"page": page, "about": about})
+    """Newest first, in words, filtered by person, action, object and dates; never content."""
+    form = audit_log_module.FilterForm(request.GET)
+    page = audit_log_module.page_of(form, request.GET.get("pagina"))
+    context = {"form": form, "page": page, "lines": audit_wording.describe(page)}
+    return render(request, "oversight/audit_log.html", context)
 
 
 # --- Statistics ---------------------------------------------------------------------------

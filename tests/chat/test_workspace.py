@@ -311,12 +311,12 @@ def test_canned_responses_are_kept_by_supervisors_only(client, hana, sam):
     supervisor = log_in(type(client)(), sam)
     supervisor.post(
         "/medewerkers/snelle-antwoorden/",
-        {"title": "Veilig", "body": "Ben je nu veilig?", "position": "1"},
+        {"title": "Veilig", "body": "Ben je nu veilig?", "language": "nl", "position": "1"},
     )
-    response = CannedResponse.objects.get()
+    response = CannedResponse.objects.get(title="Veilig")
     assert response.body == "Ben je nu veilig?"
     supervisor.post(f"/medewerkers/snelle-antwoorden/{response.pk}/wissen/")
-    assert not CannedResponse.objects.exists()
+    assert not CannedResponse.objects.filter(pk=response.pk).exists()
     assert actions() == [Action.CANNED_CHANGED, Action.CANNED_CHANGED]
 
 
