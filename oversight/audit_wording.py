@@ -57,6 +57,9 @@ DETAIL_KEYS = {
     Action.GUEST_INVITED: ("invitation",),
     Action.GUEST_JOINED: ("invitation",),
     Action.GUEST_REMOVED: ("invitation", "left", "consent_ended"),
+    Action.WHISPERED: (),
+    Action.CONVERSATION_JOINED: (),
+    Action.CONVERSATION_SECOND_LEFT: (),
 }
 
 # What the referral form's fields are called, for "fields=summary,shared".

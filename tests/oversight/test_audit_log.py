@@ -148,13 +148,13 @@ def test_unknown_actions_and_keys_render_safely(client, sam):
         actor_id=sam.pk,
         actor_name="sam",
         actor_role="supervisor",
-        action="conversation.whispered",
+        action="conversation.hummed",
         conversation_id=uuid.uuid4(),
         detail="to=abc kleur=<b>blauw</b> stil",
     )
     html = page(log_in(client, sam))
     (row,) = rows(html)
-    assert "conversation.whispered" in row
+    assert "conversation.hummed" in row
     assert "kleur: <b>blauw</b>" in row and "stil" in row
     assert "aan een medewerker die niet meer bestaat" in row
     assert "<b>blauw</b>" not in html and "&lt;b&gt;blauw&lt;/b&gt;" in html
@@ -361,7 +361,12 @@ def test_no_query_reads_more_than_the_newest_rows(client, sam, hana, django_asse
     last = audit_log.MAX_ROWS // audit_log.PAGE_SIZE
     assert f"Pagina {last} van {last}" in html
     assert "Er zijn er meer" in html
-    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    # The log's own counts (the top bar's count of the queue is another matter).
+    counts = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"].upper() and "audit_auditentry" in q["sql"]
+    ]
     assert counts and all("LIMIT" in sql.upper() for sql in counts)
 
 
