@@ -10,8 +10,13 @@ function unlock() {
 document.addEventListener("pointerdown", unlock, { once: true });
 document.addEventListener("keydown", unlock, { once: true });
 
+// The top bar's "Geluid uit" button is the one switch for every staff page's tones.
+export function muted() {
+  return document.querySelector("[data-mute]")?.getAttribute("aria-pressed") === "true";
+}
+
 export function tone(frequency = 660, seconds = 0.4) {
-  if (audio === null) return;
+  if (audio === null || muted()) return;
   const oscillator = audio.createOscillator();
   const gain = audio.createGain();
   oscillator.frequency.value = frequency;
