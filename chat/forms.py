@@ -140,9 +140,7 @@ class CannedResponseForm(forms.ModelForm):
 class ReplyWaitThresholdsForm(forms.Form):
     """The supervisors' thresholds for a chat waiting for its counsellor's reply."""
 
-    amber_minutes = forms.IntegerField(
-        label=_("Oranje na (minuten)"), min_value=1, max_value=60
-    )
+    amber_minutes = forms.IntegerField(label=_("Oranje na (minuten)"), min_value=1, max_value=60)
     red_minutes = forms.IntegerField(label=_("Rood na (minuten)"), min_value=2, max_value=120)
 
     def clean(self):

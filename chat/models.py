@@ -166,7 +166,7 @@ class Conversation(models.Model):
     @property
     def code(self):
         """A short, stable name for this chat among staff: the first four hex digits of its
-        random id. It says nothing about who is in it (templates/chat/includes/conversation_label.html)."""
+        random id. It says nothing about who is in it (chat/includes/conversation_label.html)."""
         return self.pk.hex[:4].upper()
 
     @property

@@ -17,8 +17,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit import entries
-from common.refusals import NotAllowed
 from chat.models import Conversation, Message, ReplyWaitThresholds
+from common.refusals import NotAllowed
 
 AMBER = "amber"
 RED = "red"
@@ -38,7 +38,7 @@ class Wait:
 
     @property
     def elapsed(self):
-        """"m:ss", as the workspace's timer counts on."""
+        """ "m:ss", as the workspace's timer counts on."""
         return f"{self.seconds // 60}:{self.seconds % 60:02d}"
 
     @property
@@ -51,7 +51,7 @@ class Wait:
 
     @property
     def level(self):
-        """"", "amber" or "red": how urgent the reply is now."""
+        """ "", "amber" or "red": how urgent the reply is now."""
         return level_of(self.since, self.now, self.thresholds)
 
 
@@ -113,4 +113,3 @@ def waits_for(conversations, now=None):
     )
     limits = thresholds()
     return {row["conversation"]: Wait(row["since"], now, limits) for row in unanswered}
-

@@ -25,7 +25,7 @@ export function keepCounting(root) {
       timer.querySelector("[data-wait-for]").textContent = level ? `${since} · ${level}` : since;
     }
     for (const timer of root.querySelectorAll("[data-queue-list] [data-since]:not([data-wait])")) {
-      timer.textContent = `(${elapsed((now - Date.parse(timer.dataset.since)) / 1000)})`;
+      timer.textContent = elapsed((now - Date.parse(timer.dataset.since)) / 1000);
     }
   }
 

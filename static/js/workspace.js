@@ -253,6 +253,9 @@ workspace.addEventListener(
 workspace.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm-end]");
   if (!form || form.elements.confirmed.value === "1") return;
+  // A chat that ended meanwhile (the visitor left) has nothing left to end.
+  const ended = form.closest("[data-panel]")?.querySelector("[data-chat-ended]");
+  if (ended && !ended.hidden) return;
   event.preventDefault();
   confirmEnd(() => {
     form.elements.confirmed.value = "1";

@@ -78,6 +78,7 @@ def screenshots(page, name):
         page.screenshot(path=f"{prefix}-{name}-{label}.png", full_page=True)
     page.set_viewport_size(size)
 
+
 # The staff console's two sizes: a common office laptop and a full-HD screen ([5/8]).
 LAPTOP = {"width": 1366, "height": 768}
 FULL_HD = {"width": 1920, "height": 1080}
