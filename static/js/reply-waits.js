@@ -22,7 +22,7 @@ export function keepCounting(root) {
       // Not by colour alone: the words say it too.
       const level = red ? root.dataset.waitRed : amber ? root.dataset.waitAmber : "";
       const since = elapsed((now - Date.parse(timer.dataset.since)) / 1000);
-      timer.querySelector("[data-wait-for]").textContent = level ? `${since} · ${level}` : since;
+      timer.querySelector("[data-wait-for]").textContent = level ? `${since}, ${level}` : since;
     }
     for (const timer of root.querySelectorAll("[data-queue-list] [data-since]:not([data-wait])")) {
       timer.textContent = elapsed((now - Date.parse(timer.dataset.since)) / 1000);

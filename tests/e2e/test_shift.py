@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_chat import open_all_week
+from tests.e2e.test_chat import open_all_week, serious_problems
 from tests.helpers.browser import FULL_HD, LAPTOP, orm, staff_log_in, staff_screenshots
 
 pytestmark = [
@@ -136,6 +136,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     # Still in view with every row grown by its first words and its wait.
     assert inside_viewport(counsellor, panels[2].get_by_label("Je bericht"))
     assert inside_viewport(counsellor, fourth.first)
+    assert serious_problems(counsellor) == []
     staff_screenshots(counsellor, "workspace-three-chats")
 
     # Switching by click and by Alt+Shift+n; the unread count goes with it.
@@ -177,6 +178,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     expect(panels[2].locator(MESSAGES).last).to_have_text("Ben je er nog?")
     side.get_by_label("Samenvatting voor de partner").fill("Wil advies over haar oom.")
     side.get_by_label("je neemt zelf contact op").check()
+    assert serious_problems(counsellor) == []
     staff_screenshots(counsellor, "workspace-referral-draft")
     say(visitors[2], "Hallo?")
     side.get_by_role("button", name="Concept opslaan").click()
@@ -220,6 +222,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     expect(hana.locator(".wait--red").first).to_be_visible()
     for topic in TOPICS:
         expect(supervisor.locator("main")).not_to_contain_text(topic)
+    assert serious_problems(supervisor) == []
     staff_screenshots(supervisor, "overview")
     supervisor.close()
     counsellor.close()

@@ -19,9 +19,7 @@ def test_the_form_comes_alone_and_its_errors_come_back_in_place(chat, hana, veil
     assert "field__error" in html and not Referral.objects.exists()
 
 
-def test_a_saved_draft_shows_its_next_steps_and_they_stay_in_the_panel(
-    chat, hana, veilig_thuis
-):
+def test_a_saved_draft_shows_its_next_steps_and_they_stay_in_the_panel(chat, hana, veilig_thuis):
     staff = log_in(Client(), hana)
     form = {
         "partner": veilig_thuis.pk,
