@@ -38,7 +38,7 @@ class Wait:
 
     @property
     def elapsed(self):
-        """ "m:ss", as the workspace's timer counts on."""
+        """Minutes and seconds ("3:05"), as the workspace's timer counts on."""
         return f"{self.seconds // 60}:{self.seconds % 60:02d}"
 
     @property
@@ -51,7 +51,7 @@ class Wait:
 
     @property
     def level(self):
-        """ "", "amber" or "red": how urgent the reply is now."""
+        """How urgent the reply is now: AMBER, RED or the empty string."""
         return level_of(self.since, self.now, self.thresholds)
 
 

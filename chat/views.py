@@ -233,7 +233,7 @@ def _preview(conversation):
 def _chat_row(conversation, user, waits):
     """What a chat's row in the workspace shows: label, flags, first words, reply wait."""
     handed = transfers.transfers_of(conversation)
-    latest = handed[len(handed) - 1] if handed else None
+    latest = handed[-1] if handed else None
     return {
         "conversation": conversation,
         "returning": _earlier(conversation).exists(),

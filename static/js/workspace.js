@@ -133,7 +133,7 @@ workspace.addEventListener("chat:message", (event) => {
 async function refreshRows() {
   let response;
   try {
-    response = await fetch("/medewerkers/wachtrij/?part=rows", {
+    response = await fetch(workspace.dataset.rowsSrc, {
       credentials: "same-origin",
       cache: "no-store",
     });
