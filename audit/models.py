@@ -38,6 +38,7 @@ class AuditEntry(models.Model):
         HELP_REQUESTED = "help.requested", _("hulp gevraagd")
         HELP_ANSWERED = "help.answered", _("hulpvraag opgepakt")
         CANNED_CHANGED = "canned.changed", _("snel antwoord gewijzigd")
+        REPLY_WAITS_CHANGED = "reply_waits.changed", _("drempels antwoordtijd gewijzigd")
         REFERRAL_DRAFTED = "referral.drafted", _("verwijzing opgesteld")
         REFERRAL_CHANGED = "referral.changed", _("verwijzing gewijzigd")
         REFERRAL_CONSENT_ASKED = "referral.consent_asked", _("toestemming gevraagd")

@@ -140,3 +140,17 @@ class CannedResponseForm(forms.ModelForm):
         model = CannedResponse
         fields = ["title", "body", "language", "position"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class ReplyWaitThresholdsForm(forms.Form):
+    """The supervisors' thresholds for a chat waiting for its counsellor's reply."""
+
+    amber_minutes = forms.IntegerField(label=_("Oranje na (minuten)"), min_value=1, max_value=60)
+    red_minutes = forms.IntegerField(label=_("Rood na (minuten)"), min_value=2, max_value=120)
+
+    def clean(self):
+        cleaned = super().clean()
+        amber, red = cleaned.get("amber_minutes"), cleaned.get("red_minutes")
+        if amber is not None and red is not None and red <= amber:
+            self.add_error("red_minutes", _("Rood komt na oranje: kies een groter getal."))
+        return cleaned

@@ -164,6 +164,18 @@ class Conversation(models.Model):
         return f"conversation.{self.pk.hex}"
 
     @property
+    def code(self):
+        """A short, stable name for this chat among staff: the first four hex digits of its
+        random id. It says nothing about who is in it (chat/includes/conversation_label.html)."""
+        return self.code_of(self.pk)
+
+    @staticmethod
+    def code_of(conversation_id):
+        """The code of a conversation by its id alone, also after it was deleted (the audit
+        log names it so)."""
+        return conversation_id.hex[:4].upper()
+
+    @property
     def is_open(self):
         return self.state in self.OPEN_STATES
 
@@ -573,3 +585,23 @@ class GuestInvitation(models.Model):
 
     def __str__(self):
         return f"guest {self.pk}"
+
+
+class ReplyWaitThresholds(models.Model):
+    """When a chat that waits for the counsellor's reply turns amber and red, set by
+    supervisors (one row; chat/reply_waits.py reads and changes it)."""
+
+    amber_seconds = models.PositiveIntegerField(_("oranje na (seconden)"), default=120)
+    red_seconds = models.PositiveIntegerField(_("rood na (seconden)"), default=300)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(red_seconds__gt=models.F("amber_seconds")),
+                name="reply_wait_red_after_amber",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.amber_seconds}s / {self.red_seconds}s"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,6 +28,7 @@ from chat import (
     notes,
     queue,
     records,
+    reply_waits,
     saving,
     speakers,
     top_bar,
@@ -209,9 +211,42 @@ def _earlier(conversation):
     )
 
 
-def _chat_panel(conversation, user, colleagues):
+PREVIEW_WORDS = 8
+PREVIEW_CHARS = 70
+
+
+def _preview(conversation):
+    """The first words of the chat's last message, for its row (staff only; decrypted here,
+    never sent to the browser whole)."""
+    last = (
+        conversation.messages.filter(
+            sender__in=(Message.Sender.VISITOR, Message.Sender.COUNSELLOR, Message.Sender.GUEST)
+        )
+        .order_by("-seq")
+        .first()
+    )
+    if last is None:
+        return None
+    words = Truncator(" ".join(last.body.split())).words(PREVIEW_WORDS)
+    return {"from": last.sender, "words": Truncator(words).chars(PREVIEW_CHARS)}
+
+
+def _chat_row(conversation, user, waits):
+    """What a chat's row in the workspace shows: label, flags, first words, reply wait."""
+    handed = transfers.transfers_of(conversation)
+    latest = handed[-1] if handed else None
     return {
         "conversation": conversation,
+        "returning": _earlier(conversation).exists(),
+        "transferred": latest is not None and latest.to_user_id == user.pk,
+        "preview": _preview(conversation),
+        "wait": waits.get(conversation.pk),
+    }
+
+
+def _chat_panel(conversation, user, colleagues, waits):
+    return {
+        **_chat_row(conversation, user, waits),
         "earlier": _earlier(conversation),
         "notes": notes.notes_of(conversation),
         "transfers": transfers.transfers_of(conversation),
@@ -245,7 +280,8 @@ def _workspace(request, selected=None):
     held = section["held"]
     to_close = list(records.to_close(user).select_related("client"))
     colleagues = transfers.colleagues_for(user)
-    panels = [_chat_panel(c, user, colleagues) for c in held + to_close]
+    waits = reply_waits.waits_for(held)
+    panels = [_chat_panel(c, user, colleagues, waits) for c in held + to_close]
     if selected is None and panels:
         selected = panels[0]["conversation"]
     context = {
@@ -256,8 +292,26 @@ def _workspace(request, selected=None):
         "availability": own,
         "muted": top_bar.is_muted(request.session),
         "max_chars": settings.MESSAGE_MAX_CHARS,
+        "now": timezone.now(),
+        "thresholds": reply_waits.thresholds(),
     }
     return render(request, "chat/workspace.html", context)
+
+
+def _rows(request):
+    """Only the rows of the counsellor's chats (?part=rows): workspace.js fetches them after
+    a message in one of them, so first words and reply waits come from the server."""
+    user = request.user
+    held = list(
+        Conversation.objects.active_for(user).select_related("client").order_by("claimed_at")
+    )
+    to_close = list(records.to_close(user).select_related("client"))
+    waits = reply_waits.waits_for(held)
+    context = {
+        "panels": [_chat_row(c, user, waits) for c in held + to_close],
+        "now": timezone.now(),
+    }
+    return render(request, "chat/workspace.html#rows", context)
 
 
 @require_safe
@@ -265,6 +319,8 @@ def _workspace(request, selected=None):
 def counsel_queue(request):
     if request.GET.get("part") == "queue":  # queue.js, when the queue socket says "changed"
         return render(request, "chat/workspace.html#queue", _queue_section(request.user))
+    if request.GET.get("part") == "rows":
+        return _rows(request)
     return _workspace(request)
 
 
@@ -413,6 +469,15 @@ def counsel_close(request, conversation_id):
     if not form.is_valid():
         messages.error(request, _("Kies een uitkomst om het gesprek af te ronden."))
         return _back(conversation)
+    if conversation.is_open and request.POST.get("confirmed") != "1":
+        # A stray click never ends a chat: without the page's dialog, ask here first.
+        kept = [
+            (name, value)
+            for name in ClosingForm.base_fields
+            for value in request.POST.getlist(name)
+        ]
+        context = {"conversation": conversation, "kept": kept}
+        return render(request, "chat/close_confirm.html", context)
     closing.close(conversation, request.user, **form.cleaned_data)
     messages.success(request, _("Het gesprek is afgerond."))
     return redirect("counsel-queue")

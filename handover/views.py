@@ -50,14 +50,30 @@ def referral_new(request, conversation_id, without_consent=False):
         except referrals.ReferralError as error:
             form.add_error(None, str(error))
         else:
+            if _side(request):
+                return _side_result(request, referral)
             return redirect("referral", referral_id=referral.pk)
     context = {
         "form": form,
         "conversation": conversation,
         "without_consent": without_consent,
         "anonymous": anonymous,
+        "side": _side(request),
     }
-    return render(request, "handover/draft.html", context)
+    template = "handover/draft.html#form" if _side(request) else "handover/draft.html"
+    return render(request, template, context)
+
+
+def _side(request):
+    """Asked for by the workspace's side panel (workspace.js), beside the open chats."""
+    return request.GET.get("part") in ("form", "side")
+
+
+def _side_result(request, referral):
+    """A referral in the workspace's side panel: its state and the steps allowed_steps
+    offers now, each posting back here (?part=side)."""
+    context = {"referral": referral, "steps": referrals.allowed_steps(referral, request.user)}
+    return render(request, "handover/includes/side_result.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -102,6 +118,8 @@ def referral_edit(request, referral_id):
 @staff_required
 def referral_detail(request, referral_id):
     referral = referrals.get_for_staff(request.user, referral_id)
+    if request.GET.get("part") == "side":
+        return _side_result(request, referral)
     referrals.note_viewed(referral, request.user)
     holds_chat = (
         referral.conversation is not None
@@ -177,12 +195,17 @@ def referral_step(request, referral_id, step):
         response = action(request, referral)
     except referrals.ReferralError as error:
         messages.error(request, error.message)
-        return redirect("referral", referral_id=referral.pk)
+        return redirect(_after_step(request, referral))
     if step == "uitnodigen":
         return response  # the link, shown once
     if step == "aanpassen":
         return redirect("referral-edit", referral_id=referral.pk)
-    return redirect("referral", referral_id=referral.pk)
+    return redirect(_after_step(request, referral))
+
+
+def _after_step(request, referral):
+    page = reverse("referral", args=[referral.pk])
+    return page + "?part=side" if request.GET.get("part") == "side" else page
 
 
 @require_POST

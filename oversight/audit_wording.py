@@ -57,6 +57,7 @@ DETAIL_KEYS = {
     Action.GUEST_INVITED: ("invitation",),
     Action.GUEST_JOINED: ("invitation",),
     Action.GUEST_REMOVED: ("invitation", "left", "consent_ended"),
+    Action.REPLY_WAITS_CHANGED: ("amber", "red"),
     Action.WHISPERED: (),
     Action.CONVERSATION_JOINED: (),
     Action.CONVERSATION_SECOND_LEFT: (),
@@ -97,6 +98,13 @@ class Line:
     # The conversation and referral while they still exist (each has its own retention).
     conversation: Conversation | None = None
     referral: Referral | None = None
+
+    @property
+    def code(self):
+        """The chat's short code, as the workspace and the overview name it."""
+        if self.entry.conversation_id is None:
+            return ""
+        return Conversation.code_of(self.entry.conversation_id)
 
     @property
     def reason(self):
@@ -234,6 +242,23 @@ def _invitation(value, action, known):
     return _("professional van %(partner)s") % {"partner": invitation.partner_name}
 
 
+def _minutes(value):
+    seconds = _int(value.removesuffix("s"))
+    if seconds is None:
+        return value
+    if seconds % 60:
+        return _("%(seconds)s seconden") % {"seconds": seconds}
+    return _("%(minutes)s min.") % {"minutes": seconds // 60}
+
+
+def _amber(value, action, known):
+    return _("oranje na %(time)s") % {"time": _minutes(value)}
+
+
+def _red(value, action, known):
+    return _("rood na %(time)s") % {"time": _minutes(value)}
+
+
 # Keys written with a value (`to=4`) and bare flags (`left`), each in words.
 VALUE_WORDS = {
     "reason": _reason,
@@ -246,6 +271,8 @@ VALUE_WORDS = {
     "fields": _fields,
     "method": _method,
     "invitation": _invitation,
+    "amber": _amber,
+    "red": _red,
 }
 FLAG_WORDS = {
     "left": lambda action: (

@@ -5,11 +5,22 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from chat import availability, help_requests, queue
+from chat import availability, help_requests, queue, reply_waits
+from chat.forms import ReplyWaitThresholdsForm
 from chat.models import Block, Conversation
 from handover.models import Referral
 
 RECENT = datetime.timedelta(hours=24)
+
+
+def thresholds_form(data=None):
+    """The supervisors' form for when a reply wait turns amber and red, in minutes."""
+    limits = reply_waits.thresholds()
+    initial = {
+        "amber_minutes": max(1, limits.amber_seconds // 60),
+        "red_minutes": max(2, limits.red_seconds // 60),
+    }
+    return ReplyWaitThresholdsForm(data, initial=initial, auto_id="waits-%s")
 
 
 def snapshot(now=None):
@@ -28,6 +39,12 @@ def snapshot(now=None):
     by_counsellor = defaultdict(list)
     for conversation in active:
         by_counsellor[conversation.counsellor_id].append(conversation)
+    # How long each chat waits for its counsellor's reply: one query for all of them.
+    waits = reply_waits.waits_for(active, now)
+    by_counsellor = {
+        counsellor: [{"conversation": c, "wait": waits.get(c.pk)} for c in chats]
+        for counsellor, chats in by_counsellor.items()
+    }
     team = [
         {
             "user": entry.user,
@@ -50,6 +67,8 @@ def snapshot(now=None):
     help_asked = list(help_requests.open_requests().order_by("created_at"))
     return {
         "now": now,
+        "thresholds": reply_waits.thresholds(),
+        "thresholds_form": thresholds_form(),
         "waiting_count": waiting_count,
         "longest_wait": now - oldest_waiting if oldest_waiting else None,
         "oldest_waiting": oldest_waiting,

@@ -5,6 +5,7 @@ from oversight import views
 # Supervisors' pages, under /medewerkers/overzicht/.
 urlpatterns = [
     path("", views.overview, name="oversight-overview"),
+    path("antwoordtijd/", views.reply_wait_thresholds, name="oversight-reply-waits"),
     path("gesprek/<uuid:conversation_id>/", views.look, name="oversight-look"),
     path("blokkade/<uuid:block_id>/", views.review_block, name="oversight-block-review"),
     path("logboek/", views.audit_log, name="oversight-audit-log"),

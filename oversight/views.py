@@ -5,10 +5,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import staff_required, supervisor_required
-from chat import availability, blocks, help_requests
+from chat import availability, blocks, help_requests, reply_waits
 from chat.models import Block, Conversation
 from oversight import audit_log as audit_log_module
 from oversight import audit_wording, charts, looks, statistics
@@ -22,6 +23,22 @@ def overview(request):
     """Live: queue.js refetches this page whenever the queue socket says something changed."""
     availability.note_seen(request.user)
     return render(request, "oversight/overview.html", overview_module.snapshot())
+
+
+@require_POST
+@supervisor_required
+def reply_wait_thresholds(request):
+    """When a chat waiting for its counsellor's reply turns amber and red (audited)."""
+    form = overview_module.thresholds_form(request.POST)
+    if not form.is_valid():
+        context = {**overview_module.snapshot(), "thresholds_form": form}
+        return render(request, "oversight/overview.html", context, status=400)
+    reply_waits.set_thresholds(
+        request.user,
+        amber_seconds=form.cleaned_data["amber_minutes"] * 60,
+        red_seconds=form.cleaned_data["red_minutes"] * 60,
+    )
+    return redirect(reverse("oversight-overview") + "#reply-waits")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -139,6 +139,7 @@ POLICY = {
     "medewerkers/snelle-antwoorden/<int:pk>/wissen/": Rule(SUPERVISORS, "POST", {"pk": "canned"}),
     # --- supervisors (oversight/urls.py) ---
     "medewerkers/overzicht/": Rule(SUPERVISORS),
+    "medewerkers/overzicht/antwoordtijd/": Rule(SUPERVISORS, "POST"),
     "medewerkers/overzicht/gesprek/<uuid:conversation_id>/": Rule(SUPERVISORS, args=CONV),
     "medewerkers/overzicht/blokkade/<uuid:block_id>/": Rule(
         SUPERVISORS, "POST", {"block_id": "random_uuid"}

@@ -2,6 +2,7 @@
 // asks for help or a referral waits for review, in the page title and, where the browser
 // allows, with a short tone.
 
+import { keepCounting } from "./reply-waits.js";
 import { tone } from "./tone.js";
 
 const root = document.querySelector("[data-overview]");
@@ -17,4 +18,5 @@ if (root) {
     showTitle(event.detail);
   });
   showTitle(document.querySelector("[data-queue-list]")?.dataset || {});
+  keepCounting(root);
 }

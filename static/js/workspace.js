@@ -1,8 +1,11 @@
-// The counsellor's workspace: tabs for the chats they hold, unread counts, a sound and
-// the page title when a visitor joins the queue or a message arrives in a chat that is
-// not in front, ready texts, small forms that save without leaving the page, and
-// keyboard shortcuts. The chats themselves are chat.js widgets, one per tab.
+// The counsellor's workspace: a list of the chats they hold (rows with first words, reply
+// waits and unread counts), a sound and the page title when a visitor joins the queue or a
+// message arrives in a chat that is not in front, ready texts, side forms that save without
+// leaving the page (the referral draft too), the confirmation before a chat ends, and
+// keyboard shortcuts. The chats themselves are chat.js widgets, one per row; they stay
+// connected whatever happens in the side panel.
 
+import { keepCounting } from "./reply-waits.js";
 import { tone } from "./tone.js";
 
 const workspace = document.querySelector("[data-workspace]");
@@ -10,6 +13,17 @@ const tabs = [...document.querySelectorAll("[data-tab]")];
 const unread = new Map(tabs.map((tab) => [tab.dataset.tab, 0]));
 let waiting = Number(document.querySelector("[data-queue-list]")?.dataset.waiting || 0);
 let queueAlert = false;
+
+// --- Fit to the screen: the open chat's box stays in view however tall what is above it is.
+
+const grid = document.querySelector(".workspace__grid");
+function fitToScreen() {
+  if (!grid) return;
+  const top = grid.getBoundingClientRect().top + window.scrollY;
+  workspace.style.setProperty("--workspace-top", `${Math.round(top)}px`);
+}
+window.addEventListener("resize", fitToScreen);
+fitToScreen();
 
 // --- Sound and title -----------------------------------------------------------------------
 
@@ -68,8 +82,8 @@ for (const tab of tabs) {
   tab.addEventListener("keydown", (event) => {
     const index = tabs.indexOf(tab);
     let next = null;
-    if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
-    else if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
+    if (event.key === "ArrowRight" || event.key === "ArrowDown") next = tabs[(index + 1) % tabs.length];
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") next = tabs[(index - 1 + tabs.length) % tabs.length];
     else if (event.key === "Home") next = tabs[0];
     else if (event.key === "End") next = tabs[tabs.length - 1];
     if (next) {
@@ -88,6 +102,153 @@ workspace.addEventListener("chat:message", (event) => {
   if (id === selectedId() && !document.hidden) return;
   setUnread(id, (unread.get(id) || 0) + 1);
   beep();
+});
+
+// --- Rows: first words and reply waits, from the server ------------------------------------
+//
+// After a live message in any chat the rows are fetched again (?part=rows): who waits for a
+// reply since when, and the first words, are the server's (chat/reply_waits.py); the script
+// only counts the seconds on and colours at the moments the server gave.
+
+let rowsTimer = null;
+
+workspace.addEventListener("chat:message", (event) => {
+  if (!event.detail.live || !event.target.closest("[data-panel]")) return;
+  clearTimeout(rowsTimer);
+  rowsTimer = setTimeout(refreshRows, 200);
+});
+
+async function refreshRows() {
+  let response;
+  try {
+    response = await fetch(workspace.dataset.rowsSrc, {
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    return;
+  }
+  if (!response.ok || response.redirected) return;
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  for (const fresh of page.querySelectorAll("[data-row-live]")) {
+    const current = document.querySelector(`[data-row-live="${fresh.dataset.rowLive}"]`);
+    if (current) current.replaceWith(document.importNode(fresh, true));
+  }
+  tick();
+}
+
+const tick = keepCounting(workspace);
+
+// --- The side panel: a referral drafted beside the chat ------------------------------------
+//
+// The draft form comes from the referral's own page (?part=form), is posted with fetch and
+// whatever comes back (the form with its errors, or the referral with its next steps) takes
+// its place. Without this script the links open that page in a new tab.
+
+function fill(slot, html) {
+  const page = new DOMParser().parseFromString(html, "text/html");
+  slot.replaceChildren(...[...page.body.childNodes].map((node) => document.importNode(node, true)));
+  // Errors or the result are read out from the slot; a fresh form starts at its first field.
+  const said = slot.querySelector("[role=alert], .field__error, [role=status]");
+  const panel = slot.closest("[data-panel]");
+  panel.classList.toggle("chat-panel--side-open", slot.childElementCount > 0);
+  // Only the side panel scrolls to the form: the chat and its box stay where they are.
+  (said ? slot : slot.querySelector("input, select, textarea") || slot).focus({ preventScroll: true });
+  const side = slot.closest(".chat-panel__side");
+  if (side) side.scrollTop = slot.offsetTop - side.offsetTop;
+  // On a laptop the side panel was below the chat until now: back to the chat's top.
+  window.scrollTo(0, 0);
+}
+
+async function loadInto(slot, url, init) {
+  let response;
+  try {
+    response = await fetch(url, { credentials: "same-origin", cache: "no-store", ...init });
+  } catch {
+    return false;
+  }
+  if (!response.ok || response.url.includes("/inloggen/")) return false;
+  fill(slot, await response.text());
+  slot.dataset.src = url;
+  return true;
+}
+
+workspace.addEventListener("click", async (event) => {
+  const link = event.target.closest("a[data-side-load]");
+  if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+    event.preventDefault();
+    const slot = document.querySelector(`[data-side-slot="${link.dataset.sideLoad}"]`);
+    const url = new URL(link.href);
+    url.searchParams.set("part", "form");
+    if (!(await loadInto(slot, url.href))) window.open(link.href, "_blank", "noopener");
+    return;
+  }
+  const close = event.target.closest("[data-side-close]");
+  if (close) {
+    const slot = close.closest("[data-side-slot]");
+    slot.replaceChildren();
+    slot.closest("[data-panel]").classList.remove("chat-panel--side-open");
+    slot.closest("[data-panel]").querySelector("[data-side-load]")?.focus();
+  }
+});
+
+workspace.addEventListener("submit", async (event) => {
+  const form = event.target.closest("[data-side-slot] form[data-side-form]");
+  if (!form) return;
+  event.preventDefault();
+  const slot = form.closest("[data-side-slot]");
+  const url = form.getAttribute("action") ? form.action : slot.dataset.src;
+  if (!(await loadInto(slot, url, { method: "POST", body: new FormData(form) }))) form.submit();
+});
+
+// --- Ending a chat: always confirmed -------------------------------------------------------
+
+const endDialog = document.querySelector("[data-end-dialog]");
+
+function confirmEnd(then) {
+  if (!endDialog?.showModal) {
+    then();
+    return;
+  }
+  endDialog.returnValue = "";
+  endDialog.addEventListener(
+    "close",
+    () => {
+      if (endDialog.returnValue === "end") then();
+    },
+    { once: true },
+  );
+  endDialog.showModal();
+}
+
+// Captured before chat.js's own click handler on the button, which ends the chat at once.
+workspace.addEventListener(
+  "click",
+  (event) => {
+    const button = event.target.closest("[data-panel] [data-chat-end]");
+    if (!button || button.dataset.confirmed === "1") return;
+    event.preventDefault();
+    event.stopPropagation();
+    confirmEnd(() => {
+      button.dataset.confirmed = "1";
+      button.click();
+      delete button.dataset.confirmed;
+    });
+  },
+  true,
+);
+
+workspace.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm-end]");
+  if (!form || form.elements.confirmed.value === "1") return;
+  // A chat that ended meanwhile (the visitor left) has nothing left to end.
+  const ended = form.closest("[data-panel]")?.querySelector("[data-chat-ended]");
+  if (ended && !ended.hidden) return;
+  event.preventDefault();
+  confirmEnd(() => {
+    form.elements.confirmed.value = "1";
+    form.requestSubmit();
+  });
 });
 
 document.addEventListener("visibilitychange", () => {

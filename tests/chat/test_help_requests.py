@@ -62,7 +62,7 @@ def test_the_overview_names_the_chat_without_anything_identifying(client, sam, h
     html = log_in(client, sam).get("/medewerkers/overzicht/").content.decode()
     alert = html[html.index("Hulp gevraagd") : html.index("</div>", html.index("Hulp gevraagd"))]
     assert "hana vraagt om hulp" in alert
-    assert "Anonieme bezoeker · Voor zichzelf · aangenomen om" in alert
+    assert f"#{asked.code}</span> · Voor zichzelf · " in alert
     assert "Direct gevaar" in alert
     assert "mijn broer" not in html  # the topic is not a label
     assert f'href="/medewerkers/overzicht/gesprek/{asked.pk}/?reden=help"' in alert

@@ -115,7 +115,8 @@ def test_the_queue_lists_someone_in_danger_first(client, hana):
     urgent = waiting(in_danger=True, minor="yes")
     html = log_in(client, hana).get("/medewerkers/wachtrij/").content.decode()
     assert html.index(str(urgent.pk)) < html.index(str(calm.pk))
-    assert "Direct gevaar" in html and "Jonger dan 18" in html and "rustig" in html
+    assert "Direct gevaar" in html and "Jonger dan 18" in html
+    assert "rustig" not in html  # the topic is read in the chat, never in a queue row
 
 
 def test_claiming_takes_the_counsellor_to_the_conversation(client, hana):
@@ -175,7 +176,9 @@ def test_the_conversation_page_shows_the_intake_and_earlier_chats(client, hana, 
     conversation = waiting(client=robin, minor="yes", topic="thuis")
     queue.claim(conversation, hana)
     html = log_in(client, hana).get(f"/medewerkers/gesprek/{conversation.pk}/").content.decode()
-    assert "Gesprek met Blauwe Reiger" in html and "Anonieme bezoeker" not in html
+    # The heading is the chat's label (no name); the flags say this client came before.
+    assert f'Gesprek <span class="chat-label__code">#{conversation.code}</span>' in html
+    assert "Terugkerende cliënt" in html
     assert "thuis" in html and "Eerdere gesprekken" in html
     assert f"/medewerkers/gesprek/{earlier.pk}/" in html
 

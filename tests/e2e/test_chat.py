@@ -87,7 +87,7 @@ def test_a_chat_survives_a_dropped_connection(page, browser_context, server_url)
     item = counsellor.locator("[data-queue-item]")
     expect(item).to_have_count(1, timeout=5_000)
     expect(item).to_contain_text("Direct gevaar")
-    expect(item).to_contain_text("thuis")
+    expect(item).to_contain_text("Voor zichzelf")  # its label; the topic only in the chat
     assert serious_problems(counsellor) == []
     item.get_by_role("button", name="Aannemen").click()
     counsellor.wait_for_url(re.compile(r"/medewerkers/gesprek/[0-9a-f-]{36}/$"))
@@ -131,6 +131,7 @@ def test_a_chat_survives_a_dropped_connection(page, browser_context, server_url)
 
     # The counsellor ends the chat; the visitor sees it and moves on to the closing page.
     counsellor.get_by_role("button", name="Gesprek beëindigen").click()
+    counsellor.get_by_role("dialog").get_by_role("button", name="Ja, beëindigen").click()
     expect(visitor.locator("[data-chat-ended]")).to_be_visible()
     # The end came after the catching up on the same socket: no copy arrived late.
     assert visitor.locator(MESSAGES).all_inner_texts() == everything

@@ -73,6 +73,8 @@ SAMPLES = {
     "fields": "summary,shared",
     "method": "phone",
     "invitation": str(uuid.uuid4()),
+    "amber": "120s",
+    "red": "300s",
 }
 
 
@@ -177,7 +179,7 @@ def test_a_conversation_links_to_the_look_that_asks_why(client, hana, sam):
     queue.claim(chat, hana)
     html = page(log_in(client, sam))
     assert f'href="/medewerkers/overzicht/gesprek/{chat.pk}/"' in html
-    assert f"Gesprek {str(chat.pk)[:8]}" in html and "Direct gevaar" in html
+    assert f"#{chat.code}" in html and "Direct gevaar" in html
     before = AuditEntry.objects.count()
     look = client.get(f"/medewerkers/overzicht/gesprek/{chat.pk}/").content.decode()
     assert "Waarom kijk je mee?" in look
@@ -200,7 +202,7 @@ def test_a_conversation_no_longer_kept_is_named_without_a_link(client, sam):
     entries.record(sam, Action.CONVERSATION_VIEWED, conversation=gone, detail="reason=help")
     html = page(log_in(client, sam))
     (row,) = rows(html)
-    assert f"Gesprek {str(gone)[:8]} (niet meer bewaard)" in row
+    assert f"Gesprek #{gone.hex[:4].upper()} (niet meer bewaard)" in row
     assert f'href="/medewerkers/overzicht/gesprek/{gone}/"' not in html
 
 
@@ -421,3 +423,12 @@ def test_only_supervisors_read_the_log(client, request, who, a_week):
 def test_without_logging_in_the_log_sends_you_to_log_in(client, a_week):
     response = client.get(LOG)
     assert response.status_code == 302 and "/medewerkers/inloggen/" in response.url
+
+
+def test_the_reply_wait_thresholds_read_in_minutes(client, sam):
+    from chat import reply_waits
+
+    reply_waits.set_thresholds(sam, amber_seconds=120, red_seconds=330)
+    (row,) = rows(page(log_in(client, sam), "?wat=reply_waits.changed"))
+    assert "oranje na 2 min." in row
+    assert "rood na 330 seconden" in row

@@ -80,8 +80,8 @@ def test_a_message_left_while_closed_is_answered_and_read_later(page, browser_co
     chat.get_by_label("Je bericht").fill("Dank je voor je bericht. Wij zeggen niets tegen hen.")
     chat.get_by_role("button", name="Versturen").click()
     expect(chat.locator("[data-message]").last).to_contain_text("verzonden")
-    counsellor.once("dialog", lambda dialog: dialog.accept())
     chat.get_by_role("button", name="Gesprek beëindigen").click()
+    counsellor.get_by_role("dialog").get_by_role("button", name="Ja, beëindigen").click()
     expect(chat.locator("[data-chat-ended]")).to_be_visible()
 
     # Later, on another browser: the account says an answer waits; the history shows both.
