@@ -26,6 +26,7 @@ from chat import (
     ended_page,
     help_requests,
     notes,
+    panel_parts,
     queue,
     records,
     reply_waits,
@@ -244,7 +245,8 @@ def _chat_row(conversation, user, waits):
     }
 
 
-def _chat_panel(conversation, user, colleagues, waits):
+def _chat_panel(request, conversation, colleagues, waits):
+    user = request.user
     return {
         **_chat_row(conversation, user, waits),
         "earlier": _earlier(conversation),
@@ -260,6 +262,8 @@ def _chat_panel(conversation, user, colleagues, waits):
         "closing_form": ClosingForm(auto_id=f"close-{conversation.pk}-%s"),
         # The chat's language first (chat/canned.py); the panel reads it as `canned`.
         "canned": canned.for_conversation(conversation),
+        # What apps above chat add (handover: the chat's referrals and their next steps).
+        "parts": panel_parts.parts_for(request, conversation),
     }
 
 
@@ -281,7 +285,7 @@ def _workspace(request, selected=None):
     to_close = list(records.to_close(user).select_related("client"))
     colleagues = transfers.colleagues_for(user)
     waits = reply_waits.waits_for(held)
-    panels = [_chat_panel(c, user, colleagues, waits) for c in held + to_close]
+    panels = [_chat_panel(request, c, colleagues, waits) for c in held + to_close]
     if selected is None and panels:
         selected = panels[0]["conversation"]
     context = {

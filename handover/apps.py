@@ -16,11 +16,14 @@ class HandoverConfig(AppConfig):
         # And an anonymous visitor keeps their ended chat in a new account (chat/saving.py):
         # the referrals of that chat go with it, in the same transaction, so the client
         # follows each one in /account/ from then on.
-        from chat import ended_page, saving
+        from chat import ended_page, panel_parts, saving
 
         saving.kept.connect(_follow_into_account, dispatch_uid="handover-follow-into-account")
         # The ended-chat page tells where the chat's referrals stand (chat/ended_page.py).
         ended_page.parts.connect(_referrals_part, dispatch_uid="handover-ended-page")
+        # And the workspace's side panel lists the chat's referrals that still need a step,
+        # with those steps, so a counsellor asks consent without leaving the chat.
+        panel_parts.parts.connect(_panel_part, dispatch_uid="handover-workspace-panel")
 
 
 def _forget_client(sender, instance, **kwargs):
@@ -46,3 +49,22 @@ def _referrals_part(sender, conversation, can_save, **kwargs):
         return ""
     context = {"referrals": shown, "can_save": can_save}
     return render_to_string("handover/includes/ended_referrals.html", context)
+
+
+def _panel_part(sender, conversation, request, **kwargs):
+    from django.template.loader import render_to_string
+
+    from handover import referrals
+    from handover.models import Referral
+
+    shown = list(
+        Referral.objects.beside(conversation, request.user).select_related(
+            "partner", "conversation"
+        )
+    )
+    if not shown:
+        return ""
+    items = [(r, referrals.allowed_steps(r, request.user)) for r in shown]
+    return render_to_string(
+        "handover/includes/side_referrals.html", {"items": items, "messages": ()}, request=request
+    )

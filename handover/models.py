@@ -25,6 +25,16 @@ class ReferralQuerySet(models.QuerySet):
             state__in=HIDDEN_FROM_CLIENT
         )
 
+    def beside(self, conversation, user):
+        """What the workspace's side panel lists beside a chat for `user`: the chat's
+        referrals they may see that still need a step in or around the chat (nothing sent
+        yet, or a partner's professional still to invite)."""
+        return (
+            self.visible_to(user)
+            .filter(conversation=conversation, state__in=UNSENT_STATES | INVITE_STATES)
+            .order_by("created_at")[:10]
+        )
+
     def cards_in(self, conversation):
         """The consent cards of a conversation's chat: every referral its client was asked
         about, each telling where it stands (the answers it offers are

@@ -27,11 +27,9 @@ fitToScreen();
 
 // --- Sound and title -----------------------------------------------------------------------
 
-// Sound on or off is the top bar's button (static/js/top-bar.js keeps it in the session).
+// Sound on or off is the top bar's button; tone() reads it (static/js/tone.js).
 function beep() {
-  if (document.querySelector("[data-mute]")?.getAttribute("aria-pressed") !== "true") {
-    tone(660, 0.4);
-  }
+  tone(660, 0.4);
 }
 
 function updateTitle() {
