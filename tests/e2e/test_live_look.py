@@ -65,7 +65,7 @@ def a_chat_with_a_counsellor(page, browser_context, server_url, topic):
     staff_log_in(counsellor, server_url, "hana", PASSWORD, "/medewerkers/wachtrij/")
     staff_log_in(supervisor, server_url, "sam", PASSWORD, "/medewerkers/overzicht/")
     start_chat(visitor, server_url, topic)
-    conversation = claim(counsellor, topic)
+    conversation = claim(counsellor)
     return visitor, counsellor, supervisor, conversation, visitor_frames
 
 

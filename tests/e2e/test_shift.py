@@ -86,8 +86,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     visitors = [page] + [browser.new_context(locale="nl-NL").new_page() for _ in range(3)]
 
     staff_log_in(counsellor, server_url, "hana", PASSWORD, "/medewerkers/wachtrij/")
-    counsellor.get_by_label("Gesprekken tegelijk").select_option("3")
-    counsellor.get_by_role("button", name="Opslaan").click()
+    counsellor.get_by_label("Gesprekken tegelijk").select_option("3")  # saved on change
     expect(counsellor.get_by_text("Jij hebt 0 van 3 gesprekken.")).to_be_visible()
 
     for number, (visitor, topic) in enumerate(zip(visitors, TOPICS, strict=True)):

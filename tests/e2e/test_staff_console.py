@@ -24,6 +24,7 @@ NOT_PAGES = {
     "counsel-sound": "POST only: the bar's sound button, tested below",
     "counsel-bar": "the bar's waiting count alone, for queue.js",
     "oversight-statistics-csv": "a CSV file",
+    "oversight-reply-waits": "POST only: the overview's thresholds form, on the overview",
 }
 # The pages before anyone is logged in: the plain bar, no console.
 ENTRY_PAGES = {"staff-login", "staff-otp", "staff-enrol"}
