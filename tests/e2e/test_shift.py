@@ -128,7 +128,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     expect(panels[2].locator(MESSAGES)).to_have_text(["Ik wil weten of ik anoniem kan blijven"])
     expect(counsellor).to_have_title(re.compile(r"^\(2\) Werkplek"))
     wait = rows[0].locator("[data-wait]")
-    expect(wait).to_contain_text("wacht op jouw antwoord sinds")
+    expect(wait).to_contain_text("Wacht op jouw antwoord:")
     expect(wait).to_have_class(re.compile(r"wait--amber"))
     expect(wait).to_have_class(re.compile(r"wait--red"))
     expect(wait).to_contain_text("dringend")
