@@ -7,7 +7,14 @@ import re
 import pytest
 
 from tests.e2e.test_chat import open_all_week, serious_problems
-from tests.helpers.browser import FULL_HD, LAPTOP, orm, staff_log_in, staff_screenshots
+from tests.helpers.browser import (
+    FULL_HD,
+    LAPTOP,
+    orm,
+    screenshots,
+    staff_log_in,
+    staff_screenshots,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -137,6 +144,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     assert inside_viewport(counsellor, fourth.first)
     assert serious_problems(counsellor) == []
     staff_screenshots(counsellor, "workspace-three-chats")
+    screenshots(counsellor, "workspace-three-chats")
 
     # Switching by click and by Alt+Shift+n; the unread count goes with it.
     rows[0].click()
@@ -223,6 +231,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
         expect(supervisor.locator("main")).not_to_contain_text(topic)
     assert serious_problems(supervisor) == []
     staff_screenshots(supervisor, "overview")
+    screenshots(supervisor, "overview")
     supervisor.close()
     counsellor.close()
     for visitor in visitors[1:]:
