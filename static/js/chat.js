@@ -179,7 +179,13 @@ function startChat(root) {
     scrollToEnd();
     const own = frame.by === me;
     if (own) pendingWhispers.clear();
-    emit("chat:message", { from: "whisper", own, seq: null, live: caughtUp });
+    // The workspace also files it under the chat's notes (workspace.js), as the server has.
+    const note = {
+      from: item.querySelector("[data-from]").textContent,
+      time: item.querySelector("[data-at]").textContent,
+      body: frame.body,
+    };
+    emit("chat:message", { from: "whisper", own, seq: null, live: caughtUp, note });
   }
 
   // Read markers go one way: the counsellor sees what the visitor has read. Nothing about

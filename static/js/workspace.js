@@ -102,6 +102,31 @@ workspace.addEventListener("chat:message", (event) => {
   beep();
 });
 
+// A supervisor's whisper is a staff note too (chat/whispers.py): it joins the chat's notes at
+// once, without reloading the section, so a note being typed there stays as it is.
+workspace.addEventListener("chat:message", (event) => {
+  const note = event.detail.note;
+  const section = event.target.closest("[data-panel]")?.querySelector("[data-notes]");
+  if (!event.detail.live || event.detail.from !== "whisper" || !note || !section) return;
+  let list = section.querySelector("ul.notes");
+  if (!list) {
+    list = document.createElement("ul");
+    list.className = "notes";
+    section.querySelector("[data-no-notes]")?.remove();
+    section.querySelector("h4").after(list);
+  }
+  const item = document.createElement("li");
+  item.className = "notes__whisper";
+  const meta = document.createElement("p");
+  meta.className = "transcript__meta";
+  meta.textContent = `${note.time} · ${note.from}`;
+  const body = document.createElement("p");
+  body.className = "notes__body";
+  body.textContent = note.body;
+  item.append(meta, body);
+  list.append(item);
+});
+
 // --- Rows: first words and reply waits, from the server ------------------------------------
 //
 // After a live message in any chat the rows are fetched again (?part=rows): who waits for a

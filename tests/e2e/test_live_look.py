@@ -112,6 +112,11 @@ def test_a_whisper_from_the_live_look_reaches_the_counsellor_only(
     expect(whisper).to_contain_text("alleen voor medewerkers")
     expect(whisper.locator("[data-body]")).to_have_text(WHISPER)
     expect(look.locator(".message--whisper [data-body]")).to_have_text(WHISPER)
+    # And under the chat's notes at once, without a reload.
+    live_notes = counsellor.locator(f"[data-notes='{conversation}']")
+    expect(live_notes.locator(".notes__whisper")).to_contain_text("Fluistering van sam")
+    expect(live_notes.locator(".notes__whisper .notes__body")).to_have_text(WHISPER)
+    expect(live_notes).not_to_contain_text("Nog geen notities.")
 
     # Then an ordinary message: once the visitor has it, the whisper would have come before.
     say(counsellor.locator(f"#panel-{conversation}"), "Ben je nu op een veilige plek?")
