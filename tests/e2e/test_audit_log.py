@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.browser import orm, staff_log_in, staff_screenshots
+from tests.helpers.browser import orm, serious_problems, staff_log_in, staff_screenshots
 
 pytestmark = [
     pytest.mark.browser,
@@ -101,8 +101,6 @@ def an_evening():
 
 
 def test_a_supervisor_reads_and_filters_the_log_of_an_evening(page, server_url):
-    from axe_playwright_python.sync_playwright import Axe
-
     made = orm(an_evening)
     staff_log_in(page, server_url, "sam", PASSWORD, LOG)
     rows = page.locator(".audit-table tbody tr")
@@ -118,13 +116,7 @@ def test_a_supervisor_reads_and_filters_the_log_of_an_evening(page, server_url):
         expect(page.locator("body")).not_to_contain_text(secret)
     assert not re.search(r"\b(to|reason|state|by)=", table.inner_text())
 
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["help"])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_problems(page) == []
     staff_screenshots(page, "audit-log")
 
     # Filters in a plain GET form: what a person chose is in the address, so it can be kept.

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.helpers.browser import orm, staff_log_in
+from tests.helpers.browser import orm, serious_problems, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,16 +34,6 @@ def make_counsellor():
 
 def log_in_as_counsellor(page, server_url):
     staff_log_in(page, server_url, USERNAME, PASSWORD, "/medewerkers/wachtrij/")
-
-
-def serious_problems(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    return [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def say(page, text):

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from tests.e2e.test_chat import open_all_week, serious_problems
-from tests.helpers.browser import orm, staff_log_in
+from tests.e2e.test_chat import open_all_week
+from tests.helpers.browser import orm, serious_problems, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,

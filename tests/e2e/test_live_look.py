@@ -8,7 +8,13 @@ import pytest
 
 from tests.e2e.test_chat import open_all_week
 from tests.e2e.test_workspace import MESSAGES, PASSWORD, claim, say, start_chat
-from tests.helpers.browser import orm, screenshots, staff_log_in, staff_screenshots
+from tests.helpers.browser import (
+    orm,
+    screenshots,
+    serious_problems,
+    staff_log_in,
+    staff_screenshots,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -185,15 +191,4 @@ def test_joining_openly_the_visitor_is_told_and_reads_the_supervisor_as_a_counse
     expect(supervisor.get_by_role("button", name="Openlijk meedoen")).to_be_visible()
     expect(supervisor.locator("[data-look-second]")).to_have_text("Niemand")
     assert re.search(r"sam", visitor.inner_text("main")) is None
-    assert serious_violations(supervisor) == []
-
-
-def serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        (v["id"], v["help"])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    assert serious_problems(supervisor) == []

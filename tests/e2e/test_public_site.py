@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from public.guide import load_guide, paths_to_ends
-from tests.helpers.browser import orm, staff_log_in
+from tests.helpers.browser import orm, serious_problems, staff_log_in
 from tests.public.test_public_pages import PAGES
 
 pytestmark = [
@@ -115,16 +115,9 @@ def test_a_phone_number_changed_in_the_admin_shows_on_the_site(page, server_url)
 
 @pytest.mark.parametrize("path", [p for p in PAGES] + ["/en/", "/en/hulpwijzer/"])
 def test_every_page_is_accessible_small_and_same_origin(page, server_url, path):
-    from axe_playwright_python.sync_playwright import Axe
-
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(server_url + path)
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_problems(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert all(url.startswith(server_url) for url in page.requests), page.requests
     assert not [m for m in page.console if "Content Security Policy" in m], page.console

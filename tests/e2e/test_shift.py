@@ -6,12 +6,14 @@ import re
 
 import pytest
 
-from tests.e2e.test_chat import open_all_week, serious_problems
+from tests.e2e.test_chat import open_all_week
+from tests.e2e.test_workspace import claim, say, start_chat
 from tests.helpers.browser import (
     FULL_HD,
     LAPTOP,
     orm,
     screenshots,
+    serious_problems,
     staff_log_in,
     staff_screenshots,
 )
@@ -36,31 +38,6 @@ def people_and_short_thresholds():
     ReplyWaitThresholds.objects.update_or_create(
         pk=1, defaults={"amber_seconds": 2, "red_seconds": 4}
     )
-
-
-def start_chat(page, server_url, topic, minor="Nee"):
-    page.goto(server_url + "/chat/")
-    page.get_by_label("Voor mezelf").check()
-    page.get_by_role("group", name="Ben je jonger dan 18 jaar?").get_by_label(minor).check()
-    danger = page.get_by_role("group", name="Ben jij of is iemand anders nu in direct gevaar?")
-    danger.get_by_label("Nee").check()
-    page.get_by_label("Waar wil je over praten?").fill(topic)
-    page.get_by_role("checkbox").check()
-    page.get_by_role("button", name="Start de chat").click()
-
-
-def say(where, text):
-    where.get_by_label("Je bericht").fill(text)
-    where.get_by_role("button", name="Versturen").click()
-
-
-def claim_first(counsellor):
-    before = counsellor.url
-    counsellor.locator("[data-queue-item]").first.get_by_role("button", name="Aannemen").click()
-    counsellor.wait_for_url(
-        lambda url: url != before and re.search(r"/medewerkers/gesprek/[0-9a-f-]{36}/$", url)
-    )
-    return counsellor.url.rstrip("/").rsplit("/", 1)[1]
 
 
 def inside_viewport(page, locator):
@@ -100,7 +77,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
         start_chat(visitor, server_url, topic, minor="Ja" if number == 1 else "Nee")
         expect(counsellor.locator("[data-queue-item]")).to_have_count(number + 1)
 
-    ids = [claim_first(counsellor) for _ in range(3)]
+    ids = [claim(counsellor) for _ in range(3)]
     rows = [counsellor.locator(f"#tab-{id}") for id in ids]
     panels = [counsellor.locator(f"#panel-{id}") for id in ids]
     expect(counsellor.get_by_role("tab")).to_have_count(3)

@@ -8,7 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 
 from tests.e2e.conftest import EXIT_URL
-from tests.helpers.browser import orm
+from tests.helpers.browser import orm, serious_problems
 
 # Transactional: the Daphne process sees only committed rows. The tables are emptied after
 # each test and the seeded content (partners, help guide) is put back.
@@ -130,16 +130,8 @@ def test_the_exit_works_without_javascript(chromium_path, server_url, browser_co
 
 @pytest.mark.parametrize("path", ["/", "/en/", "/bestaat-niet/"])
 def test_pages_have_no_serious_accessibility_violations(page, server_url, path):
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto(server_url + path)
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["help"])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_problems(page) == []
 
 
 def test_nothing_breaks_at_320_pixels(page, server_url, tmp_path_factory):

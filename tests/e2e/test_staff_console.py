@@ -6,8 +6,15 @@ has no serious or critical axe-core violation."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.e2e.test_chat import open_all_week, serious_problems
-from tests.helpers.browser import DESKTOP, PHONE, orm, staff_log_in, staff_screenshots
+from tests.e2e.test_chat import open_all_week
+from tests.helpers.browser import (
+    DESKTOP,
+    PHONE,
+    orm,
+    serious_problems,
+    staff_log_in,
+    staff_screenshots,
+)
 
 pytestmark = [
     pytest.mark.browser,

@@ -4,7 +4,13 @@ its table folded, and axe finds nothing serious. Screenshots with HOC_SCREENSHOT
 
 import pytest
 
-from tests.helpers.browser import orm, screenshots, staff_log_in, staff_screenshots
+from tests.helpers.browser import (
+    orm,
+    screenshots,
+    serious_problems,
+    staff_log_in,
+    staff_screenshots,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -57,7 +63,6 @@ def plant():
 def test_the_statistics_page_says_what_is_exact_and_folds_the_hour_table(
     browser_context, server_url
 ):
-    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
     orm(plant)
@@ -77,12 +82,7 @@ def test_the_statistics_page_says_what_is_exact_and_folds_the_hour_table(
     expect(hour_table).to_be_visible()
     page.get_by_text("Tabel: contacten per uur van de dag").click()
     expect(hour_table).to_be_hidden()
-    serious = [
-        (v["id"], v["help"])
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_problems(page) == []
     page.evaluate("window.scrollTo(0, 0)")  # the pictures show the top: what is exact, what not
     staff_screenshots(page, "statistics")
     screenshots(page, "statistics")  # the whole page, phone and desktop (HOC_SCREENSHOTS)

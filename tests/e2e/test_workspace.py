@@ -27,10 +27,10 @@ def staff_and_canned():
     CannedResponse.objects.create(title="Welkom", body=CANNED)
 
 
-def start_chat(page, server_url, topic):
+def start_chat(page, server_url, topic, minor="Nee"):
     page.goto(server_url + "/chat/")
     page.get_by_label("Voor mezelf").check()
-    page.get_by_role("group", name="Ben je jonger dan 18 jaar?").get_by_label("Nee").check()
+    page.get_by_role("group", name="Ben je jonger dan 18 jaar?").get_by_label(minor).check()
     danger = page.get_by_role("group", name="Ben jij of is iemand anders nu in direct gevaar?")
     danger.get_by_label("Nee").check()
     page.get_by_label("Waar wil je over praten?").fill(topic)

@@ -98,3 +98,15 @@ def staff_screenshots(page, name):
         page.wait_for_timeout(150)  # let the layout settle after the resize before the picture
         page.screenshot(path=os.path.join(directory, f"{name}-{label}.png"))
     page.set_viewport_size(size)
+
+
+def serious_problems(page):
+    """What axe-core finds serious or critical on the page as it is now: (rule, help, the
+    first places), empty when nothing."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

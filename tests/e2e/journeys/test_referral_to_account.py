@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_chat import open_all_week, say, serious_problems
+from tests.e2e.test_chat import open_all_week, say
 from tests.e2e.test_handover import claim_the_chat, start_chat
-from tests.helpers.browser import PHONE, orm, screenshots, staff_log_in
+from tests.helpers.browser import PHONE, orm, screenshots, serious_problems, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,8 +9,7 @@ message and the answer, each with its speaker.
 
 import pytest
 
-from tests.e2e.test_chat import serious_problems
-from tests.helpers.browser import DESKTOP, PHONE, orm, screenshots, staff_log_in
+from tests.helpers.browser import DESKTOP, PHONE, orm, screenshots, serious_problems, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_chat import open_all_week, serious_problems
+from tests.e2e.test_chat import open_all_week
 from tests.e2e.test_handover import PASSWORD, claim_the_chat, draft, make_people, start_chat
-from tests.helpers.browser import DESKTOP, PHONE, orm, screenshots, staff_log_in
+from tests.helpers.browser import DESKTOP, PHONE, orm, screenshots, serious_problems, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
