@@ -484,6 +484,10 @@ function startChat(root) {
       if (endDialog.returnValue === "end") endChat();
     });
     endForm.hidden = false;
+    // The on-screen keyboard opening over the box: keep the newest messages in sight.
+    window.visualViewport?.addEventListener("resize", () => {
+      if (document.activeElement === input) scrollToEnd();
+    });
     // The consent card (static/js/referral-card.js) says when it was answered: back to the box.
     document.addEventListener("card:answered", () => {
       if (!ended && !form.hidden) input.focus();

@@ -76,6 +76,22 @@ def assert_fits(page):
         assert on_screen(page, target), (page.viewport_size, target, target.bounding_box())
 
 
+def on_a_desktop(page, chat_running=True):
+    """At 1366 × 768: the site's header, the page in a centred column of at most 48rem, the
+    box in sight while the chat runs, nothing serious for axe; then back to the phone."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator(".site-header")).to_be_visible()
+    column = page.locator("main").bounding_box()
+    assert column["width"] <= 48 * 16 + 1
+    assert abs(column["x"] - (DESKTOP["width"] - column["x"] - column["width"])) <= 2
+    if chat_running:
+        assert_fits(page)
+    assert serious_problems(page) == []
+    page.set_viewport_size(SMALL_PHONE)
+
+
 def announced(page):
     return page.locator("[data-chat-announce]")
 
@@ -95,6 +111,7 @@ def test_the_chat_on_a_phone_waiting_active_and_ended_with_a_confirmation(
     visitor.goto(server_url + "/chat/")
     expect(visitor.locator(".site-header")).to_be_visible()
     assert serious_problems(visitor) == []
+    on_a_desktop(visitor, chat_running=False)
     start_chat(visitor, server_url, "thuis")
 
     # Waiting: the site's header has folded away, the safety bar stays, the welcome says
@@ -112,6 +129,7 @@ def test_the_chat_on_a_phone_waiting_active_and_ended_with_a_confirmation(
     box = visitor.get_by_label("Je bericht").bounding_box()
     assert box["y"] + box["height"] > SMALL_PHONE["height"] - 80  # at the bottom
     assert serious_problems(visitor) == []
+    on_a_desktop(visitor)
     visitor_screenshots(visitor, "waiting")
 
     # The counsellor joins: the other welcome, and the state is announced once.
@@ -163,15 +181,7 @@ def test_the_chat_on_a_phone_waiting_active_and_ended_with_a_confirmation(
     assert_fits(visitor)
     visitor.evaluate("document.documentElement.style.fontSize = ''")
 
-    # On a desktop: the site's header, and the chat in a centred column of at most 48rem.
-    visitor.set_viewport_size(DESKTOP)
-    expect(visitor.locator(".site-header")).to_be_visible()
-    column = visitor.locator("main").bounding_box()
-    assert column["width"] <= 48 * 16 + 1
-    assert abs(column["x"] - (DESKTOP["width"] - column["x"] - column["width"])) <= 2
-    assert_fits(visitor)
-    assert serious_problems(visitor) == []
-    visitor.set_viewport_size(SMALL_PHONE)
+    on_a_desktop(visitor)
 
     # Ending asks first, in a dialog; the end button is in the chat's header, not by
     # "Versturen". "Nee" keeps the chat going.
@@ -205,6 +215,8 @@ def test_the_chat_on_a_phone_waiting_active_and_ended_with_a_confirmation(
     expect(announced(visitor)).to_contain_text("Het gesprek is beëindigd.")
     expect(counsellor.locator("[data-chat-ended]")).to_be_visible()
     assert serious_problems(visitor) == []
+    on_a_desktop(visitor, chat_running=False)
+    expect(visitor.get_by_role("link", name="Verder")).to_be_in_viewport()
     visitor_screenshots(visitor, "ended")
     assert not [m for m in visitor.console if "Content Security Policy" in m], visitor.console
 
