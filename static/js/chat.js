@@ -16,6 +16,10 @@ const WAITING_REFRESH_MS = 20000;
 const RESEND_GAP_MS = 300;
 const RATE_LIMITED_RETRY_MS = 1000;
 const UNAVAILABLE_RETRY_MS = 2000;
+// The visitor's message box grows with the text up to this share of the screen, then scrolls.
+const INPUT_MAX_SHARE = 0.3;
+// What the visitor's live region keeps: enough for a screen reader to catch up, no more.
+const ANNOUNCED_KEPT = 5;
 
 function newId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -44,6 +48,13 @@ function startChat(root) {
   const endButton = root.querySelector("[data-chat-end]");
   const endedBox = root.querySelector("[data-chat-ended]");
   const typingLine = root.querySelector("[data-chat-typing]");
+  // The visitor's page only: the header's end form and its "Weet je het zeker?" dialog,
+  // the welcome for each state, the scrolling area and the one polite live region.
+  const endForm = root.querySelector("[data-chat-end-form]");
+  const endDialog = root.querySelector("[data-chat-end-dialog]");
+  const welcomes = root.querySelectorAll("[data-chat-welcome]");
+  const scroller = root.querySelector("[data-chat-scroll]") || list;
+  const announcer = root.querySelector("[data-chat-announce]");
   // Staff only: a supervisor's whispers, and the look's own controls (docs/protocol.md).
   const whisperTemplate = root.querySelector("[data-whisper-template]");
   const whisperForm = root.querySelector("[data-chat-whisper]");
@@ -134,7 +145,22 @@ function startChat(root) {
   }
 
   function scrollToEnd() {
-    list.scrollTop = list.scrollHeight;
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  // One line more in the live region: read once, politely, without the list read again.
+  function announce(words) {
+    if (!announcer || !words) return;
+    const line = document.createElement("p");
+    line.textContent = words;
+    announcer.append(line);
+    while (announcer.children.length > ANNOUNCED_KEPT) announcer.firstElementChild.remove();
+  }
+
+  function showStateText(words) {
+    if (stateLine.textContent === words) return;
+    stateLine.textContent = words;
+    announce(words);
   }
 
   function emit(name, detail) {
@@ -161,7 +187,13 @@ function startChat(root) {
     setTime(item, frame.at);
     place(item, frame.seq);
     scrollToEnd();
-    if (!own) markRead();
+    if (!own) {
+      markRead();
+      if (caughtUp) {
+        const from = item.querySelector("[data-from]").textContent;
+        announce(text.msgSaid?.replace("{name}", from).replace("{body}", frame.body));
+      }
+    }
     // What the first resume replays is history, not news (no sound, no unread count).
     emit("chat:message", { from: frame.from, own, seq: frame.seq, live: caughtUp });
   }
@@ -234,27 +266,45 @@ function startChat(root) {
     list.append(item);
     scrollToEnd();
     input.value = "";
+    fitInput();
     showError("");
     send({ type: "message.send", id, body });
+    // Sent with the button or Enter: the next message goes in the same box.
+    if (!root.closest("[hidden]")) input.focus();
+  }
+
+  // The visitor's box grows with what is typed, up to a limit (where field-sizing is not
+  // known to the browser); the height goes through the CSSOM, which the CSP allows.
+  const growByHand = Boolean(endForm) && !CSS.supports?.("field-sizing", "content");
+
+  function fitInput() {
+    if (!growByHand) return;
+    input.style.height = "auto";
+    const limit = Math.max(window.innerHeight * INPUT_MAX_SHARE, 48);
+    input.style.height = `${Math.min(input.scrollHeight + 4, limit)}px`;
   }
 
   // --- State: queue, conversation, end ------------------------------------------------------
+
+  function showWelcome(state) {
+    for (const welcome of welcomes) welcome.hidden = welcome.dataset.chatWelcome !== state;
+  }
 
   function showState(state, position, minutes, left) {
     clearTimeout(waitingTimer);
     if (state === "ended" || state === "abandoned") {
       showEnded(left);
     } else if (state === "waiting") {
-      if (position === 1) stateLine.textContent = text.msgNext;
+      showWelcome("waiting");
+      if (position === 1) showStateText(text.msgNext);
       else if (position) {
-        stateLine.textContent = text.msgPosition
-          .replace("{position}", position)
-          .replace("{minutes}", minutes);
-      } else stateLine.textContent = text.msgWaiting;
+        showStateText(text.msgPosition.replace("{position}", position).replace("{minutes}", minutes));
+      } else showStateText(text.msgWaiting);
       // The queue moves without telling this socket; ask again now and then.
       waitingTimer = setTimeout(() => send({ type: "resume", after: contiguous }), WAITING_REFRESH_MS);
     } else {
-      stateLine.textContent = text.msgActive;
+      showWelcome("active");
+      showStateText(text.msgActive);
     }
   }
 
@@ -286,7 +336,9 @@ function startChat(root) {
     ended = true;
     stop();
     const message = left && role === "counsellor" ? text.msgLeft : text.msgEnded;
-    stateLine.textContent = message;
+    showStateText(message);
+    if (endForm) endForm.hidden = true;
+    if (endDialog?.open) endDialog.close();
     endedBox.querySelector("[data-chat-ended-text]").textContent = message;
     for (const id of outbox.keys()) setDelivery(items.get(id), text.msgNotSent);
     outbox.clear();
@@ -304,7 +356,8 @@ function startChat(root) {
   function refuse(reason) {
     stop();
     const message = reason || text.msgNotAllowed;
-    stateLine.textContent = message;
+    showStateText(message);
+    if (endForm) endForm.hidden = true;
     endedBox.querySelector("[data-chat-ended-text]").textContent = message;
     form.hidden = true;
     if (whisperForm) whisperForm.hidden = true;
@@ -403,6 +456,7 @@ function startChat(root) {
 
   form.addEventListener("submit", submit);
   input.addEventListener("input", onInput);
+  input.addEventListener("input", fitInput);
   input.addEventListener("keydown", (event) => {
     // Enter sends, Shift+Enter starts a new line.
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -410,9 +464,37 @@ function startChat(root) {
       form.requestSubmit();
     }
   });
-  endButton?.addEventListener("click", () => {
+  function endChat() {
     if (!send({ type: "end" })) showError(text.msgNoConnection);
-  });
+  }
+
+  if (endForm) {
+    // The visitor is asked first; without <dialog> support the browser's own confirm asks.
+    endForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (ended) return;
+      if (!endDialog?.showModal) {
+        if (window.confirm(endDialog.querySelector("h2").textContent)) endChat();
+        return;
+      }
+      endDialog.returnValue = "";
+      endDialog.showModal();
+    });
+    endDialog?.addEventListener("close", () => {
+      if (endDialog.returnValue === "end") endChat();
+    });
+    endForm.hidden = false;
+    // The on-screen keyboard opening over the box: keep the newest messages in sight.
+    window.visualViewport?.addEventListener("resize", () => {
+      if (document.activeElement === input) scrollToEnd();
+    });
+    // The consent card (static/js/referral-card.js) says when it was answered: back to the box.
+    document.addEventListener("card:answered", () => {
+      if (!ended && !form.hidden) input.focus();
+    });
+  } else {
+    endButton?.addEventListener("click", endChat);
+  }
   whisperForm?.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = whisperInput.value.trim();
@@ -447,6 +529,7 @@ function startChat(root) {
   // it is gone (socket.js drops a socket at once when the browser goes offline).
   link = keepOpen(`/ws/chat/${text.conversation}/`, {
     onOpen: (current) => {
+      if (!offlineNotice.hidden) announce(text.msgReconnected);
       offlineNotice.hidden = true;
       send({ type: "resume", after: contiguous });
       flushOutbox(current);
@@ -457,6 +540,7 @@ function startChat(root) {
       else emit("chat:frame", frame);
     },
     onLost: () => {
+      if (offlineNotice.hidden) announce(offlineNotice.firstChild.textContent.trim());
       offlineNotice.hidden = false;
       clearTimeout(waitingTimer);
     },
@@ -464,4 +548,20 @@ function startChat(root) {
   });
 }
 
+// The visitor's chat page fills the visible screen. Where the on-screen keyboard only
+// shrinks the visual viewport (browsers that ignore interactive-widget in the viewport
+// meta), the page takes that height, so the message box stays above the keyboard.
+function fitToVisualViewport() {
+  const view = window.visualViewport;
+  if (!view || !document.body.classList.contains("chat-page")) return;
+  const fit = () => {
+    // Zoomed in with two fingers, the visual viewport is a part of the page, not the screen.
+    if (Math.abs(view.scale - 1) > 0.01) return;
+    document.documentElement.style.setProperty("--chat-height", `${Math.round(view.height)}px`);
+  };
+  view.addEventListener("resize", fit);
+  fit();
+}
+
+fitToVisualViewport();
 for (const root of document.querySelectorAll("[data-chat]")) startChat(root);

@@ -68,10 +68,31 @@ def test_the_chat_then_shows_on_the_same_url(client, chat_open):
     assert 'data-role="visitor"' in html
     assert "data-message-template" in html and 'aria-live="polite"' in html
     assert "<title>HOC</title>" in html  # neutral, like every page after the front page
-    # The one token on the page belongs to the consent cards (a warm handover's yes or no
-    # goes over HTTP); the chat itself posts nothing.
-    assert html.count("csrfmiddlewaretoken") == 1
-    assert html.index("data-referral-cards") < html.index("csrfmiddlewaretoken")
+    # Two tokens: the end form's (it posts to this same page: the way to end without the
+    # script) and the consent cards' (a warm handover's yes or no goes over HTTP); the
+    # messages themselves go over the socket.
+    assert html.count("csrfmiddlewaretoken") == 2
+    end_form = html.index("data-chat-end-form")
+    assert html.index("csrfmiddlewaretoken", end_form) < html.index("data-chat-end-dialog")
+    assert html.index("data-referral-cards") < html.rindex("csrfmiddlewaretoken")
+
+
+def test_the_welcome_follows_the_state_in_the_conversations_language(client, chat_open):
+    client.post("/chat/", INTAKE)
+    html = client.get("/chat/").content.decode()
+    waiting = html.index('data-chat-welcome="waiting"')
+    active = html.index('data-chat-welcome="active"')
+    assert html[waiting : html.index(">", waiting)].strip().endswith('"waiting"')  # shown
+    assert " hidden" in html[active : html.index(">", active)]
+    assert "Je wacht op een hulpverlener." in html and 'lang="nl"' in html
+    Conversation.objects.update(
+        language=Conversation.Language.ENGLISH, state=Conversation.State.ACTIVE
+    )
+    html = client.get("/chat/").content.decode()
+    waiting = html.index('data-chat-welcome="waiting"')
+    assert " hidden" in html[waiting : html.index(">", waiting)]
+    assert "A trained counsellor from Hulppunt Onder Controle is now with you" in html
+    assert 'class="chat__welcome" lang="en"' in html
 
 
 def test_a_second_intake_post_does_not_open_a_second_conversation(client, chat_open):

@@ -100,7 +100,10 @@ def test_a_chat_survives_a_dropped_connection(page, browser_context, server_url)
 
     # The visitor's network drops: each side writes, nothing gets through.
     browser_context.set_offline(True)
-    expect(visitor.get_by_text("De verbinding is weg. We proberen het opnieuw.")).to_be_visible()
+    # The notice on the page (the live region also says it: tests/e2e/test_visitor_chat.py).
+    notice = visitor.locator("[data-chat-offline]")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("De verbinding is weg. We proberen het opnieuw.")
     say(counsellor, "Ben je er nog?")
     say(visitor, "Ik was even weg.")
     expect(visitor.locator("[data-message]").last).to_contain_text("wordt verzonden")
@@ -117,7 +120,7 @@ def test_a_chat_survives_a_dropped_connection(page, browser_context, server_url)
     expect(visitor.locator(MESSAGES)).to_have_text(everything)
     expect(counsellor.locator(MESSAGES)).to_have_text(everything)
     expect(visitor.locator("[data-message]").last).to_contain_text("verzonden")
-    expect(visitor.get_by_text("De verbinding is weg.")).to_be_hidden()
+    expect(notice).to_be_hidden()
 
     # The counsellor ends the chat; the visitor sees it and moves on to the closing page.
     counsellor.get_by_role("button", name="Gesprek beëindigen").click()

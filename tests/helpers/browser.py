@@ -110,3 +110,22 @@ def serious_problems(page):
         for v in Axe().run(page).response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+# The visitor's chat on a small phone and on a laptop (issue 17, [6/8]).
+SMALL_PHONE = {"width": 375, "height": 667}
+
+
+def visitor_screenshots(page, name):
+    """The visitor's page as they see it, at 375 × 667 and 1366 × 768, only when asked for
+    (HOC_SCREENSHOTS_DIR=docs/screenshots): `<dir>/visitor-<name>-375.png` and `-1366.png`.
+    Only the viewport: the chat is made to fit the screen. The page keeps its size."""
+    directory = os.environ.get("HOC_SCREENSHOTS_DIR")
+    if not directory:
+        return
+    size = page.viewport_size
+    for label, viewport in (("375", SMALL_PHONE), ("1366", LAPTOP)):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(150)  # let the layout settle after the resize before the picture
+        page.screenshot(path=os.path.join(directory, f"visitor-{name}-{label}.png"))
+    page.set_viewport_size(size)

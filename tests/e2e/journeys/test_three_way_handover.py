@@ -147,6 +147,7 @@ def test_three_way_handover(page, browser_context, server_url):
         "doet niet meer mee"
     )
     client.get_by_role("button", name="Gesprek beëindigen").click()
+    client.get_by_role("dialog").get_by_role("button", name="Ja, beëindig het gesprek").click()
     expect(client.locator("[data-chat-ended]")).to_be_visible()
 
     # History: who said what, as the client reads it.
