@@ -110,3 +110,22 @@ def serious_problems(page):
         for v in Axe().run(page).response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+# The visitor's chat at its two sizes ([6/8]): a small phone and the common laptop.
+PHONE_SMALL = {"width": 375, "height": 667}
+
+
+def visitor_screenshots(page, name):
+    """The visitor's page at 375 × 667 and 1366 × 768, only when asked for
+    (HOC_SCREENSHOTS_DIR=docs/screenshots): `<dir>/<name>-375.png` and `-1366.png`. Only the
+    viewport: what a visitor sees without scrolling. The page keeps its size."""
+    directory = os.environ.get("HOC_SCREENSHOTS_DIR")
+    if not directory:
+        return
+    size = page.viewport_size
+    for label, viewport in (("375", PHONE_SMALL), ("1366", LAPTOP)):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(150)  # let the layout settle after the resize before the picture
+        page.screenshot(path=os.path.join(directory, f"{name}-{label}.png"))
+    page.set_viewport_size(size)
