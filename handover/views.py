@@ -283,9 +283,10 @@ def _status(referral):
 @require_POST
 def consent_decision(request, referral_id):
     """Yes, no, or "take my yes back", from the card in the chat: fetch with CSRF, which
-    gets JSON, or a plain form on the chat page without script, which goes back to it."""
+    gets JSON, or a plain form on the chat page without script (`plain=1`), which goes
+    back to it."""
     referral = referrals.get_for_client(request.user, request.session, referral_id)
-    plain = "application/json" not in request.headers.get("Accept", "")
+    plain = request.POST.get("plain") == "1"
     try:
         decided = _decide(request, referral)
     except referrals.ReferralError as error:
