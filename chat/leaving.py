@@ -9,7 +9,8 @@ counsellor is told "de bezoeker heeft het gesprek verlaten"; the counsellor stil
 the closing form, and the contact record counts it as left (chat/records.py).
 
 Whether a page is there is kept in the cache, not the database: each visitor socket notes
-the time at connect, at its re-check about once a minute and when it closes. The socket
+the time at connect, at its re-check about once a minute and when it closes (a page
+without script, chat/plain_chat.py, at each load and post instead). The socket
 that closes asks again after the grace time; the `end_left_chats` command (the scheduler)
 catches what a restarted process forgot.
 """
@@ -36,10 +37,14 @@ def _seen_key(conversation_id):
     return f"chat.visitor_seen.{conversation_id}"
 
 
-def note_present(conversation_id, now=None):
-    """A visitor's page of this conversation is (or was, until just now) connected."""
+def note_present(conversation_id, now=None, keep_seconds=0):
+    """A visitor's page of this conversation is (or was, until just now) connected.
+
+    A page without script (chat/plain_chat.py) has no socket: each of its loads and posts
+    notes it here, and `keep_seconds` counts it present that much longer (its writing
+    view, which cannot refresh itself without losing what is being typed)."""
     now = time.time() if now is None else now
-    cache.set(_seen_key(conversation_id), now, SEEN_KEEP_SECONDS)
+    cache.set(_seen_key(conversation_id), now + keep_seconds, SEEN_KEEP_SECONDS + keep_seconds)
 
 
 def leave(conversation_id):

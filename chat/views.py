@@ -27,6 +27,7 @@ from chat import (
     help_requests,
     notes,
     panel_parts,
+    plain_views,
     queue,
     records,
     reply_waits,
@@ -69,8 +70,12 @@ def start(request):
     conversation = session_conversation(request)
     if conversation is not None and conversation.is_open:
         if request.method == "POST":
-            return redirect("chat")
-        context = {"conversation": conversation, "max_chars": settings.MESSAGE_MAX_CHARS}
+            return plain_views.post(request, conversation)  # the page without JavaScript
+        context = {
+            "conversation": conversation,
+            "max_chars": settings.MESSAGE_MAX_CHARS,
+            **plain_views.page_context(request, conversation),
+        }
         return render(request, "chat/conversation.html", context)
     if conversation is not None:
         # The end is shown once; then the session lets go, so nothing links it to the chat,

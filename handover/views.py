@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import client_required, staff_required
@@ -281,30 +282,63 @@ def _status(referral):
 
 @require_POST
 def consent_decision(request, referral_id):
-    """Yes, no, or "take my yes back", from the card in the chat (fetch with CSRF)."""
+    """Yes, no, or "take my yes back", from the card in the chat: fetch with CSRF, which
+    gets JSON, or a plain form on the chat page without script (`plain=1`), which goes
+    back to it."""
     referral = referrals.get_for_client(request.user, request.session, referral_id)
+    plain = request.POST.get("plain") == "1"
+    try:
+        decided = _decide(request, referral)
+    except referrals.ReferralError as error:
+        if plain:
+            messages.error(request, PLAIN_ERRORS.get(error.code, PLAIN_OTHER))
+            return _back_to_chat(referral)
+        return JsonResponse({"error": error.code}, status=409)
+    if not decided:
+        if plain:
+            messages.error(request, PLAIN_OTHER)
+            return _back_to_chat(referral)
+        return JsonResponse({"error": "invalid"}, status=400)
+    if plain:
+        return _back_to_chat(referral)
+    referral.refresh_from_db()
+    return JsonResponse(_client_view(request, referral))
+
+
+def _decide(request, referral):
+    """The answer the card posted; False when the post is no answer at all."""
     decision = request.POST.get("decision")
     shown = request.POST.get("digest", "")
     contact = ContactForm(request.POST)
-    try:
-        if decision == "accept" and contact.is_valid():
-            referrals.accept(
-                referral,
-                request.user,
-                request.session,
-                shown_digest=shown,
-                contact=contact.cleaned_data,
-            )
-        elif decision == "decline":
-            referrals.decline(referral, request.user, request.session, shown_digest=shown)
-        elif decision == "withdraw":
-            referrals.withdraw(referral, request.user, request.session)
-        else:
-            return JsonResponse({"error": "invalid"}, status=400)
-    except referrals.ReferralError as error:
-        return JsonResponse({"error": error.code}, status=409)
-    referral.refresh_from_db()
-    return JsonResponse(_client_view(request, referral))
+    if decision == "accept" and contact.is_valid():
+        referrals.accept(
+            referral,
+            request.user,
+            request.session,
+            shown_digest=shown,
+            contact=contact.cleaned_data,
+        )
+    elif decision == "decline":
+        referrals.decline(referral, request.user, request.session, shown_digest=shown)
+    elif decision == "withdraw":
+        referrals.withdraw(referral, request.user, request.session)
+    else:
+        return False
+    return True
+
+
+# The card's answer from the chat page without script (handover/includes/nojs_cards.html)
+# comes back to /chat/, which shows where the card stands now, or why it did not work.
+PLAIN_ERRORS = {
+    "contact_missing": _lazy("Vul in hoe ze je kunnen bereiken. Of kies Nee, liever niet."),
+    "card_changed": _lazy("Deze vraag is intussen veranderd. Lees hem nog eens."),
+    "anonymous": _lazy("Je chat anoniem. Daarom geven we geen contactgegevens door."),
+}
+PLAIN_OTHER = _lazy("Dat lukte niet. Probeer het opnieuw of zeg het je hulpverlener in de chat.")
+
+
+def _back_to_chat(referral):
+    return redirect(reverse("chat") + f"#kaart-{referral.pk}")
 
 
 @require_POST

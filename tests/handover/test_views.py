@@ -2,10 +2,12 @@
 the client's chat, and the status in the client's account."""
 
 import json
+import re
 from pathlib import Path
 
 from django.test import Client
 
+from accounts import session_keys
 from handover import referrals
 from handover.models import Referral
 from tests.conftest import log_in
@@ -155,6 +157,32 @@ def test_the_client_reads_and_answers_cards_only_in_their_own_chat(
         "steps": [],
         "status": "Je hebt je ja ingetrokken. Er is niets gedeeld.",
     }
+
+
+def test_the_chat_without_script_shows_the_card_and_takes_its_answer_by_form(
+    chat, hana, robin, veilig_thuis
+):
+    referral = consented_draft(chat, hana, veilig_thuis)
+    referrals.ask_consent(referral, hana)
+    client = log_in(Client(), robin)
+    session = client.session
+    session[session_keys.CONVERSATION] = str(chat.pk)
+    session.save()
+    html = client.get("/chat/").content.decode()
+    card = html.split('class="consent-card plain-card"')[1]
+    assert "Veilig Thuis" in card and "Ja, dat is goed" in card
+    digest = re.search(r'name="digest" value="([0-9a-f]{64})"', card).group(1)
+    decide = f"/chat/toestemming/besluit/{referral.pk}/"
+    missing = client.post(decide, {"plain": "1", "decision": "accept", "digest": digest})
+    assert missing.status_code == 302 and missing.url == f"/chat/#kaart-{referral.pk}"
+    assert "Vul in hoe ze je kunnen bereiken." in client.get("/chat/").content.decode()
+    given = {"plain": "1", "decision": "accept", "digest": digest, "contact": "06-1"}
+    assert client.post(decide, given).status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == State.IN_REVIEW
+    html = client.get("/chat/").content.decode()
+    assert "Je zei ja. Een tweede hulpverlener kijkt er nog naar." in html
+    assert "Toch niet: trek mijn ja in" in html
 
 
 def test_the_account_shows_the_status_and_allows_withdrawal(chat, hana, robin, veilig_thuis):
