@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,7 +15,7 @@ from accounts.decorators import client_required, staff_required
 from audit.models import AuditEntry
 from chat import conversations, guests
 from common.refusals import NotAllowed
-from handover import referrals
+from handover import cards, referrals
 from handover.forms import ContactForm, MeldcodeForm, ReferralForm, ReviewForm, SentForm
 from handover.models import Referral
 
@@ -254,38 +253,21 @@ def consent_cards(request, conversation_id):
     conversation = conversations.get_conversation_for(
         request.user, conversation_id, request.session
     )
-    if conversations.role_in(conversation, request.user, request.session) != "visitor":
+    if not cards.is_visitor(request, conversation):
         raise NotAllowed
-    cards = [
-        {**referrals.card_of(referral), **_client_view(request, referral)}
-        for referral in Referral.objects.cards_in(conversation).select_related(
-            "conversation", "partner"
-        )
-        if referral.consent_snapshot
-    ]
-    return JsonResponse({"cards": cards})
-
-
-def _client_view(request, referral):
-    """What the card offers (accept, decline, withdraw) and the sentence saying where it
-    stands, from the one home of those sentences: referral-card.js keeps no states."""
-    steps = sorted(referrals.allowed_steps(referral, request.user, request.session))
-    # While the question is open the card itself asks it, with its buttons.
-    status = "" if "accept" in steps else _status(referral)
-    return {"state": referral.state, "steps": steps, "status": status}
-
-
-def _status(referral):
-    return render_to_string("handover/includes/client_state.html", {"referral": referral}).strip()
+    return JsonResponse({"cards": cards.visitor_cards(request, conversation)})
 
 
 @require_POST
 def consent_decision(request, referral_id):
-    """Yes, no, or "take my yes back", from the card in the chat (fetch with CSRF)."""
+    """Yes, no, or "take my yes back", from the card in the chat: by fetch with CSRF (JSON
+    back), or as an ordinary form without JavaScript (back to the chat, at the card)."""
     referral = referrals.get_for_client(request.user, request.session, referral_id)
     decision = request.POST.get("decision")
     shown = request.POST.get("digest", "")
     contact = ContactForm(request.POST)
+    # The card's forms say back=chat when they post without JavaScript; fetch wants JSON.
+    wants_json = request.POST.get("back") != "chat"
     try:
         if decision == "accept" and contact.is_valid():
             referrals.accept(
@@ -299,12 +281,24 @@ def consent_decision(request, referral_id):
             referrals.decline(referral, request.user, request.session, shown_digest=shown)
         elif decision == "withdraw":
             referrals.withdraw(referral, request.user, request.session)
-        else:
+        elif wants_json:
             return JsonResponse({"error": "invalid"}, status=400)
+        else:
+            return _back_to_card(request, referral, "invalid")
     except referrals.ReferralError as error:
+        if not wants_json:
+            return _back_to_card(request, referral, error.code, decision)
         return JsonResponse({"error": error.code}, status=409)
+    if not wants_json:
+        return _back_to_card(request, referral)
     referral.refresh_from_db()
-    return JsonResponse(_client_view(request, referral))
+    return JsonResponse(cards.client_view(request, referral))
+
+
+def _back_to_card(request, referral, error=None, decision=None):
+    """Without JavaScript: back to the chat page, at the card, which shows the refusal."""
+    cards.remember_error(request.session, referral, error, decision)
+    return redirect(reverse("chat") + f"#card-{referral.pk}")
 
 
 @require_POST
