@@ -108,10 +108,18 @@ function startCards(box) {
     list.insertBefore(element, later || null);
   }
 
-  // Into view in the list and the page: the question and both buttons at once.
+  // Into view in the list and the page: the question and both buttons at once. The
+  // list shows the card's end (so what was said just before stays in sight above it), or
+  // its start when the card is taller than the list.
   function bringIntoView(element) {
-    element.scrollIntoView({ block: "end" });
-    if (element.getBoundingClientRect().top < 0) element.scrollIntoView({ block: "start" });
+    if (list !== ownList) {
+      const box = list.getBoundingClientRect();
+      const card = element.getBoundingClientRect();
+      const top = card.top - box.top + list.scrollTop;
+      const fits = card.height <= list.clientHeight;
+      list.scrollTop = Math.max(0, fits ? top + card.height - list.clientHeight : top);
+    }
+    element.scrollIntoView({ block: "nearest" });
     // Not while the visitor is typing a message: that stays where they type it.
     const typing = document.activeElement;
     if (!(typing && typing.matches("textarea, input") && typing.value)) {
