@@ -2,6 +2,8 @@
 answers as ordinary forms, so it can be read and answered without JavaScript; the answer
 goes back to the chat page, at the card."""
 
+from datetime import timedelta
+
 from django.test import Client
 
 from accounts import session_keys
@@ -124,6 +126,15 @@ def test_the_card_json_says_where_in_the_conversation_it_was_asked(chat, hana, r
         )
     referral = consented_draft(chat, hana, veilig_thuis)
     referrals.ask_consent(referral, hana)
+    # Said after the question: the card stays before it.
+    later = Message.objects.create(
+        conversation=chat,
+        seq=3,
+        client_id="00000000-0000-4000-8000-000000000003",
+        sender=Message.Sender.VISITOR,
+        body="ja hoor",
+    )
+    Message.objects.filter(pk=later.pk).update(created_at=later.created_at + timedelta(seconds=5))
     client = log_in(Client(), robin)
     cards = client.get(f"/chat/toestemming/{chat.pk}/").json()["cards"]
     assert cards[0]["after_seq"] == 2
