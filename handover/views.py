@@ -7,17 +7,15 @@ import json
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import client_required, staff_required
 from audit.models import AuditEntry
 from chat import conversations, guests
 from common.refusals import NotAllowed
-from handover import referrals
+from handover import cards, referrals
 from handover.forms import ContactForm, MeldcodeForm, ReferralForm, ReviewForm, SentForm
 from handover.models import Referral
 
@@ -255,90 +253,52 @@ def consent_cards(request, conversation_id):
     conversation = conversations.get_conversation_for(
         request.user, conversation_id, request.session
     )
-    if conversations.role_in(conversation, request.user, request.session) != "visitor":
+    if not cards.is_visitor(request, conversation):
         raise NotAllowed
-    cards = [
-        {**referrals.card_of(referral), **_client_view(request, referral)}
-        for referral in Referral.objects.cards_in(conversation).select_related(
-            "conversation", "partner"
-        )
-        if referral.consent_snapshot
-    ]
-    return JsonResponse({"cards": cards})
-
-
-def _client_view(request, referral):
-    """What the card offers (accept, decline, withdraw) and the sentence saying where it
-    stands, from the one home of those sentences: referral-card.js keeps no states."""
-    steps = sorted(referrals.allowed_steps(referral, request.user, request.session))
-    # While the question is open the card itself asks it, with its buttons.
-    status = "" if "accept" in steps else _status(referral)
-    return {"state": referral.state, "steps": steps, "status": status}
-
-
-def _status(referral):
-    return render_to_string("handover/includes/client_state.html", {"referral": referral}).strip()
+    return JsonResponse({"cards": cards.visitor_cards(request, conversation)})
 
 
 @require_POST
 def consent_decision(request, referral_id):
-    """Yes, no, or "take my yes back", from the card in the chat: fetch with CSRF, which
-    gets JSON, or a plain form on the chat page without script (`plain=1`), which goes
-    back to it."""
+    """Yes, no, or "take my yes back", from the card in the chat: by fetch with CSRF (JSON
+    back), or as an ordinary form without JavaScript (back to the chat, at the card)."""
     referral = referrals.get_for_client(request.user, request.session, referral_id)
-    plain = request.POST.get("plain") == "1"
-    try:
-        decided = _decide(request, referral)
-    except referrals.ReferralError as error:
-        if plain:
-            messages.error(request, PLAIN_ERRORS.get(error.code, PLAIN_OTHER))
-            return _back_to_chat(referral)
-        return JsonResponse({"error": error.code}, status=409)
-    if not decided:
-        if plain:
-            messages.error(request, PLAIN_OTHER)
-            return _back_to_chat(referral)
-        return JsonResponse({"error": "invalid"}, status=400)
-    if plain:
-        return _back_to_chat(referral)
-    referral.refresh_from_db()
-    return JsonResponse(_client_view(request, referral))
-
-
-def _decide(request, referral):
-    """The answer the card posted; False when the post is no answer at all."""
     decision = request.POST.get("decision")
     shown = request.POST.get("digest", "")
     contact = ContactForm(request.POST)
-    if decision == "accept" and contact.is_valid():
-        referrals.accept(
-            referral,
-            request.user,
-            request.session,
-            shown_digest=shown,
-            contact=contact.cleaned_data,
-        )
-    elif decision == "decline":
-        referrals.decline(referral, request.user, request.session, shown_digest=shown)
-    elif decision == "withdraw":
-        referrals.withdraw(referral, request.user, request.session)
-    else:
-        return False
-    return True
+    # The card's forms say back=chat when they post without JavaScript; fetch wants JSON.
+    wants_json = request.POST.get("back") != "chat"
+    try:
+        if decision == "accept" and contact.is_valid():
+            referrals.accept(
+                referral,
+                request.user,
+                request.session,
+                shown_digest=shown,
+                contact=contact.cleaned_data,
+            )
+        elif decision == "decline":
+            referrals.decline(referral, request.user, request.session, shown_digest=shown)
+        elif decision == "withdraw":
+            referrals.withdraw(referral, request.user, request.session)
+        elif wants_json:
+            return JsonResponse({"error": "invalid"}, status=400)
+        else:
+            return _back_to_card(request, referral, "invalid")
+    except referrals.ReferralError as error:
+        if not wants_json:
+            return _back_to_card(request, referral, error.code, decision)
+        return JsonResponse({"error": error.code}, status=409)
+    if not wants_json:
+        return _back_to_card(request, referral)
+    referral.refresh_from_db()
+    return JsonResponse(cards.client_view(request, referral))
 
 
-# The card's answer from the chat page without script (handover/includes/nojs_cards.html)
-# comes back to /chat/, which shows where the card stands now, or why it did not work.
-PLAIN_ERRORS = {
-    "contact_missing": _lazy("Vul in hoe ze je kunnen bereiken. Of kies Nee, liever niet."),
-    "card_changed": _lazy("Deze vraag is intussen veranderd. Lees hem nog eens."),
-    "anonymous": _lazy("Je chat anoniem. Daarom geven we geen contactgegevens door."),
-}
-PLAIN_OTHER = _lazy("Dat lukte niet. Probeer het opnieuw of zeg het je hulpverlener in de chat.")
-
-
-def _back_to_chat(referral):
-    return redirect(reverse("chat") + f"#kaart-{referral.pk}")
+def _back_to_card(request, referral, error=None, decision=None):
+    """Without JavaScript: back to the chat page, at the card, which shows the refusal."""
+    cards.remember_error(request.session, referral, error, decision)
+    return redirect(reverse("chat") + f"#card-{referral.pk}")
 
 
 @require_POST

@@ -157,7 +157,7 @@ def test_a_visitor_without_javascript_and_a_counsellor_complete_a_chat_with_a_co
     drafting.goto(f"{server_url}/medewerkers/verwijzingen/nieuw/{conversation_id}/")
     referral = draft(drafting, "Slachtofferhulp Nederland", "je neemt zelf contact op")
     plain.get_by_role("link", name="Vernieuwen", exact=True).click()
-    card = plain.locator(".plain-card")
+    card = plain.locator("[data-card-id]")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("Slachtofferhulp Nederland")
     expect(card.locator(".consent-card__summary")).to_have_text(

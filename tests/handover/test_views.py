@@ -169,14 +169,14 @@ def test_the_chat_without_script_shows_the_card_and_takes_its_answer_by_form(
     session[session_keys.CONVERSATION] = str(chat.pk)
     session.save()
     html = client.get("/chat/").content.decode()
-    card = html.split('class="consent-card plain-card"')[1]
+    card = html.split(f'id="card-{referral.pk}"')[1]
     assert "Veilig Thuis" in card and "Ja, dat is goed" in card
     digest = re.search(r'name="digest" value="([0-9a-f]{64})"', card).group(1)
     decide = f"/chat/toestemming/besluit/{referral.pk}/"
-    missing = client.post(decide, {"plain": "1", "decision": "accept", "digest": digest})
-    assert missing.status_code == 302 and missing.url == f"/chat/#kaart-{referral.pk}"
+    missing = client.post(decide, {"back": "chat", "decision": "accept", "digest": digest})
+    assert missing.status_code == 302 and missing.url == f"/chat/#card-{referral.pk}"
     assert "Vul in hoe ze je kunnen bereiken." in client.get("/chat/").content.decode()
-    given = {"plain": "1", "decision": "accept", "digest": digest, "contact": "06-1"}
+    given = {"back": "chat", "decision": "accept", "digest": digest, "contact": "06-1"}
     assert client.post(decide, given).status_code == 302
     referral.refresh_from_db()
     assert referral.state == State.IN_REVIEW

@@ -95,6 +95,8 @@ def test_an_anonymous_chat_with_a_referral_ends_in_the_visitors_account(
     # The visitor says yes in the card.
     card = visitor.locator("[data-card]")
     expect(card).to_contain_text("Veilig Thuis")
+    # The partner's own number and the account option are in the card's details.
+    card.get_by_text("Meer over deze vraag").click()
     expect(card.locator("[data-anonymous-note]")).to_be_visible()
     screenshots(visitor, "referral-card-asked")
     card.get_by_role("button", name="Ja, dat is goed").click()
