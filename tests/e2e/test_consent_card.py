@@ -9,7 +9,7 @@ from tests.e2e.test_chat import open_all_week
 from tests.e2e.test_handover import claim_the_chat, draft, start_chat
 from tests.helpers.browser import (
     LAPTOP,
-    PHONE_SMALL,
+    SMALL_PHONE,
     orm,
     serious_problems,
     staff_log_in,
@@ -63,7 +63,7 @@ def listen_for_answers(page):
     )
 
 
-@pytest.mark.parametrize("size", [PHONE_SMALL, LAPTOP], ids=["375", "1366"])
+@pytest.mark.parametrize("size", [SMALL_PHONE, LAPTOP], ids=["375", "1366"])
 def test_the_card_is_a_compact_message_answered_where_the_visitor_reads(
     browser_context, server_url, size
 ):
@@ -85,8 +85,8 @@ def test_the_card_is_a_compact_message_answered_where_the_visitor_reads(
     for part in (card.locator("[data-partner]"), yes, no):
         expect(part).to_be_in_viewport(ratio=1)
         fully_on_screen(visitor, part)
-    if size == PHONE_SMALL:
-        visitor_screenshots(visitor, "visitor-consent-card")
+    if size == SMALL_PHONE:
+        visitor_screenshots(visitor, "consent-card")
     # The details are folded away until asked for.
     summary = card.locator("[data-summary]")
     expect(summary).to_be_hidden()
@@ -136,13 +136,13 @@ def test_without_javascript_the_card_is_answered_with_a_form(browser_context, se
     from playwright.sync_api import expect
 
     started, counsellor, new = chat_with_a_counsellor(
-        browser_context, server_url, viewport=PHONE_SMALL
+        browser_context, server_url, viewport=SMALL_PHONE
     )
     draft(counsellor, "Veilig Thuis", "je neemt zelf contact op")
     # The same visitor's session in a browser where JavaScript does not run (the intake
     # without JavaScript is another part of the issue).
     context = browser_context.browser.new_context(
-        locale="nl-NL", viewport=PHONE_SMALL, java_script_enabled=False
+        locale="nl-NL", viewport=SMALL_PHONE, java_script_enabled=False
     )
     context.add_cookies(started.context.cookies())
     started.context.close()

@@ -100,25 +100,6 @@ def staff_screenshots(page, name):
     page.set_viewport_size(size)
 
 
-# The visitor's chat: a small phone (the issue's 375 × 667) and the same laptop ([6/8]).
-PHONE_SMALL = {"width": 375, "height": 667}
-
-
-def visitor_screenshots(page, name):
-    """The visitor's chat as they see it, at 375 × 667 and 1366 × 768, only when asked for
-    (HOC_SCREENSHOTS_DIR=docs/screenshots): `<dir>/<name>-375.png` and `-1366.png`. Only
-    the viewport: what a visitor sees without scrolling. The page keeps its size."""
-    directory = os.environ.get("HOC_SCREENSHOTS_DIR")
-    if not directory:
-        return
-    size = page.viewport_size
-    for label, viewport in (("375", PHONE_SMALL), ("1366", LAPTOP)):
-        page.set_viewport_size(viewport)
-        page.wait_for_timeout(150)  # let the layout settle after the resize before the picture
-        page.screenshot(path=os.path.join(directory, f"{name}-{label}.png"))
-    page.set_viewport_size(size)
-
-
 def serious_problems(page):
     """What axe-core finds serious or critical on the page as it is now: (rule, help, the
     first places), empty when nothing."""
