@@ -19,7 +19,10 @@ after the grace time (longer when it was closed while writing).
 
 import uuid
 
+from django.dispatch import Signal
+
 from chat import blocks, leaving, queue
+from chat.models import Conversation
 from common import throttling
 from common.refusals import Refused
 
@@ -36,6 +39,17 @@ POSTS_PER_MINUTE = 20
 POST_WINDOW = 60
 # How long the writing view keeps the visitor present without a request.
 WRITE_SECONDS = 15 * 60
+
+
+# Sent with `conversation`; a receiver answers True while the reading view must hold still
+# (handover: a consent question waits for its answer, with fields the visitor may be filling
+# in, which a refresh would wipe). It is then kept present as while writing.
+holds_still = Signal()
+
+
+def _held(conversation):
+    answers = holds_still.send(sender=Conversation, conversation=conversation)
+    return any(answer for _receiver, answer in answers)
 
 
 class TooFast(Refused):
@@ -56,7 +70,7 @@ def page(conversation, writing=False):
     queue, how often the reading view refreshes, and a fresh client id for the form."""
     position = queue.position_of(conversation)
     shown, earlier = recent_messages(conversation)
-    if writing:
+    if writing or _held(conversation):
         refresh = None
     elif conversation.state == conversation.State.WAITING:
         refresh = WAITING_REFRESH_SECONDS
@@ -75,7 +89,8 @@ def page(conversation, writing=False):
 
 def note_present(conversation, writing=False):
     """A plain page of this conversation was loaded or posted just now (chat/leaving.py)."""
-    leaving.note_present(conversation.pk, keep_seconds=WRITE_SECONDS if writing else 0)
+    holding = writing or _held(conversation)
+    leaving.note_present(conversation.pk, keep_seconds=WRITE_SECONDS if holding else 0)
 
 
 def check_rate(session):

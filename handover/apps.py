@@ -16,7 +16,7 @@ class HandoverConfig(AppConfig):
         # And an anonymous visitor keeps their ended chat in a new account (chat/saving.py):
         # the referrals of that chat go with it, in the same transaction, so the client
         # follows each one in /account/ from then on.
-        from chat import ended_page, panel_parts, saving
+        from chat import ended_page, panel_parts, plain_chat, saving
 
         saving.kept.connect(_follow_into_account, dispatch_uid="handover-follow-into-account")
         # The ended-chat page tells where the chat's referrals stand (chat/ended_page.py).
@@ -24,6 +24,8 @@ class HandoverConfig(AppConfig):
         # And the workspace's side panel lists the chat's referrals that still need a step,
         # with those steps, so a counsellor asks consent without leaving the chat.
         panel_parts.parts.connect(_panel_part, dispatch_uid="handover-workspace-panel")
+        # The chat without script holds still while a consent question waits for its answer.
+        plain_chat.holds_still.connect(_question_open, dispatch_uid="handover-plain-hold")
 
 
 def _forget_client(sender, instance, **kwargs):
@@ -68,3 +70,11 @@ def _panel_part(sender, conversation, request, **kwargs):
     return render_to_string(
         "handover/includes/side_referrals.html", {"items": items, "messages": ()}, request=request
     )
+
+
+def _question_open(sender, conversation, **kwargs):
+    from handover.models import Referral
+
+    return Referral.objects.filter(
+        conversation=conversation, without_consent=False, state=Referral.State.CONSENT_ASKED
+    ).exists()

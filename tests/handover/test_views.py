@@ -237,3 +237,24 @@ def test_the_card_answers_a_refusal_with_its_code(chat, hana, robin, veilig_thui
         f"/chat/toestemming/besluit/{referral.pk}/", {"decision": "withdraw"}
     )
     assert answer.status_code == 409 and answer.json() == {"error": "wrong_state"}
+
+
+def test_the_chat_without_script_holds_still_while_a_question_waits(
+    chat, hana, robin, veilig_thuis
+):
+    # A refresh would wipe what the visitor is filling in on the card (chat/plain_chat.py
+    # holds_still, answered by handover); once answered, the page refreshes itself again.
+    client = log_in(Client(), robin)
+    session = client.session
+    session[session_keys.CONVERSATION] = str(chat.pk)
+    session.save()
+    assert 'http-equiv="refresh"' in client.get("/chat/").content.decode()
+    referral = consented_draft(chat, hana, veilig_thuis)
+    referrals.ask_consent(referral, hana)
+    assert 'http-equiv="refresh"' not in client.get("/chat/").content.decode()
+    digest = re.search(
+        r'name="digest" value="([0-9a-f]{64})"', client.get("/chat/").content.decode()
+    ).group(1)
+    decide = f"/chat/toestemming/besluit/{referral.pk}/"
+    client.post(decide, {"back": "chat", "decision": "decline", "digest": digest})
+    assert 'http-equiv="refresh"' in client.get("/chat/").content.decode()
