@@ -57,7 +57,7 @@ def post(request, conversation):
         )
     if action == "end":
         if request.POST.get("confirmed") != "1":
-            return redirect(f"{request.path}?beeindigen")
+            return redirect(f"{request.path}?beeindigen#beeindigen")
         with suppress(conversations.ConversationClosed):  # it ended meanwhile: shown next
             conversations.end_conversation(conversation, by=Message.Sender.VISITOR)
         return redirect("chat")

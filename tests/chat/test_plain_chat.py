@@ -176,7 +176,7 @@ def test_ending_asks_first_then_ends(client, hana):
     conversation = start(client)
     queue.claim(conversation, hana)
     response = client.post("/chat/", {"do": "end"})
-    assert response.status_code == 302 and response.url == "/chat/?beeindigen"
+    assert response.status_code == 302 and response.url == "/chat/?beeindigen#beeindigen"
     conversation.refresh_from_db()
     assert conversation.is_open
     html = client.get("/chat/?beeindigen").content.decode()

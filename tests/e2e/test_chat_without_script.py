@@ -95,6 +95,8 @@ def test_a_visitor_without_javascript_and_a_counsellor_complete_a_chat_with_a_co
     staff_log_in(workspace, server_url, "hana", PASSWORD, "/medewerkers/wachtrij/")
 
     # Intake and the waiting page: the place in the queue, and a page that refreshes itself.
+    visitor.goto(server_url + "/chat/")
+    visitor_screenshots(visitor, "nojs-intake")
     start_chat(visitor, server_url, "mijn moeder")
     plain = visitor.locator(".plain-chat")
     state = plain.locator(".plain-chat__state")
@@ -178,8 +180,10 @@ def test_a_visitor_without_javascript_and_a_counsellor_complete_a_chat_with_a_co
     # Ending asks first; the counsellor sees the end live.
     plain.get_by_role("link", name="Gesprek beëindigen").click()
     expect(plain.get_by_role("heading", name="Weet je het zeker?")).to_be_visible()
+    visitor_screenshots(visitor, "nojs-end-confirm")
     plain.get_by_role("button", name="Ja, beëindig het gesprek").click()
     expect(visitor.get_by_role("heading", name="Het gesprek is afgelopen")).to_be_visible()
+    visitor_screenshots(visitor, "nojs-ended")
     expect(panel.locator("[data-chat-ended]")).to_be_visible()
     expect(panel.locator(WORKSPACE_MESSAGES)).to_have_text(everything)
 

@@ -112,6 +112,7 @@ def test_the_chat_on_a_phone_waiting_active_and_ended_with_a_confirmation(
     expect(visitor.locator(".site-header")).to_be_visible()
     assert serious_problems(visitor) == []
     on_a_desktop(visitor, chat_running=False)
+    visitor_screenshots(visitor, "intake")
     start_chat(visitor, server_url, "thuis")
 
     # Waiting: the site's header has folded away, the safety bar stays, the welcome says
