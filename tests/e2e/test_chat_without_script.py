@@ -12,6 +12,7 @@ from tests.e2e.test_handover import draft, referral_state
 from tests.e2e.test_workspace import claim, start_chat
 from tests.e2e.test_workspace import say as counsellor_says
 from tests.helpers.browser import (
+    LAPTOP,
     SMALL_PHONE,
     orm,
     serious_problems,
@@ -201,3 +202,27 @@ def test_quick_exit_works_on_the_chat_page_without_javascript(browser_context, s
     # The chat went with the session: back on /chat/ is a fresh intake.
     visitor.goto(server_url + "/chat/")
     expect(visitor.get_by_role("button", name="Start de chat")).to_be_visible()
+
+
+def test_without_javascript_on_a_laptop_the_chat_reads_and_writes_in_one_column(
+    browser_context, server_url
+):
+    # The same page at 1366 × 768: the state, the messages and the way to write are on
+    # screen, nothing runs sideways, and what was written is there once.
+    from playwright.sync_api import expect
+
+    orm(open_all_week)
+    visitor = no_script_context(browser_context.browser).new_page()
+    visitor.set_viewport_size(LAPTOP)
+    start_chat(visitor, server_url, "mijn broer")
+    plain = visitor.locator(".plain-chat")
+    expect(plain.locator(".plain-chat__state")).to_be_in_viewport()
+    expect(plain.get_by_role("link", name="Schrijf een bericht")).to_be_in_viewport()
+    write(visitor, HELLO)
+    write(visitor, SECOND)
+    expect(visitor.locator(PLAIN_MESSAGES)).to_have_text([HELLO, SECOND])
+    expect(visitor.locator(PLAIN_MESSAGES).last).to_be_in_viewport()
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    no_problems_without_script(visitor)
+    assert orm(stored_bodies) == [HELLO, SECOND]
+    visitor.context.close()
