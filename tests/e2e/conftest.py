@@ -180,13 +180,9 @@ def pytest_sessionfinish(session):
     SharedBrowser.stop()  # an interrupted run (-x, Ctrl-C) skips the teardown above
 
 
-@pytest.fixture
-def browser_context(chromium_path):
-    """A fresh context (cookies, storage, routes) on the shared Chromium for each test;
-    contexts a test opens itself (`browser_context.browser.new_context()`) are closed with it."""
-    browser = SharedBrowser.get(chromium_path)
-    context = browser.new_context(locale="nl-NL")
-    # The neutral site is on the internet, which the tests must not reach: answer for it.
+def answer_for_the_neutral_site(context):
+    """The quick exit's neutral site is on the internet, which the tests must not reach: the
+    context answers for it. Returns the context."""
     context.route(
         "https://neutral.example/**",
         lambda route: route.fulfill(
@@ -195,6 +191,15 @@ def browser_context(chromium_path):
             body="<!doctype html><title>Weer</title><p>Het weer</p>",
         ),
     )
+    return context
+
+
+@pytest.fixture
+def browser_context(chromium_path):
+    """A fresh context (cookies, storage, routes) on the shared Chromium for each test;
+    contexts a test opens itself (`browser_context.browser.new_context()`) are closed with it."""
+    browser = SharedBrowser.get(chromium_path)
+    context = answer_for_the_neutral_site(browser.new_context(locale="nl-NL"))
     yield context
     for other in browser.contexts:
         other.close()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import EXIT_URL
+from tests.e2e.conftest import EXIT_URL, answer_for_the_neutral_site
 from tests.e2e.test_chat import open_all_week
 from tests.e2e.test_handover import draft, referral_state
 from tests.e2e.test_workspace import claim, start_chat
@@ -48,15 +48,7 @@ def stored_bodies():
 
 def no_script_context(browser):
     context = browser.new_context(locale="nl-NL", java_script_enabled=False, viewport=SMALL_PHONE)
-    context.route(
-        "https://neutral.example/**",
-        lambda route: route.fulfill(
-            status=200,
-            content_type="text/html",
-            body="<!doctype html><title>Weer</title><p>Het weer</p>",
-        ),
-    )
-    return context
+    return answer_for_the_neutral_site(context)
 
 
 def write(visitor, text):

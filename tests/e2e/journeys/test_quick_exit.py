@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import answer_for_the_neutral_site
 from tests.e2e.test_chat import open_all_week
 from tests.helpers.browser import PHONE, orm, screenshots, staff_log_in
 
@@ -77,14 +78,9 @@ def start_from_the_front_page(page, server_url, topic):
 def visitor_page(browser):
     """A phone of its own, whose quick exit lands on a stand-in for the neutral site
     (the tests do not reach the internet; tests/e2e/conftest.py EXIT_URL)."""
-    context = browser.new_context(locale="nl-NL", viewport=PHONE)
-    context.route(
-        "https://neutral.example/**",
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<!doctype html><title>Weer</title>"
-        ),
-    )
-    return context.new_page()
+    return answer_for_the_neutral_site(
+        browser.new_context(locale="nl-NL", viewport=PHONE)
+    ).new_page()
 
 
 def test_a_quick_exit_while_waiting_and_mid_chat(browser_context, server_url):
