@@ -237,9 +237,11 @@ def _preview(conversation):
     return {"from": last.sender, "words": Truncator(words).chars(PREVIEW_CHARS)}
 
 
-def _chat_row(conversation, user, waits):
-    """What a chat's row in the workspace shows: label, flags, first words, reply wait."""
-    handed = transfers.transfers_of(conversation)
+def _chat_row(conversation, user, waits, handed=None):
+    """What a chat's row in the workspace shows: label, flags, first words, reply wait.
+    `handed`: the chat's transfers, when the caller has them already."""
+    if handed is None:
+        handed = transfers.transfers_of(conversation)
     latest = handed[-1] if handed else None
     return {
         "conversation": conversation,
@@ -252,11 +254,12 @@ def _chat_row(conversation, user, waits):
 
 def _chat_panel(request, conversation, colleagues, waits):
     user = request.user
+    handed = transfers.transfers_of(conversation)
     return {
-        **_chat_row(conversation, user, waits),
+        **_chat_row(conversation, user, waits, handed),
         "earlier": _earlier(conversation),
         "notes": notes.notes_of(conversation),
-        "transfers": transfers.transfers_of(conversation),
+        "transfers": handed,
         "help": help_requests.latest_for(conversation),
         "can_block": blocks.can_block(conversation),
         "note_form": NoteForm(auto_id=f"note-{conversation.pk}-%s"),

@@ -84,20 +84,27 @@ LAPTOP = {"width": 1366, "height": 768}
 FULL_HD = {"width": 1920, "height": 1080}
 
 
-def staff_screenshots(page, name):
-    """The staff console as a counsellor sees it, at 1366 × 768 and 1920 × 1080, only when
-    asked for (HOC_SCREENSHOTS_DIR=docs/screenshots): `<dir>/<name>-1366.png` and
-    `-1920.png`. Only the viewport, not the whole page: what fits without scrolling is what
-    these pictures are for. The page keeps its size."""
+def _viewport_pictures(page, sizes, file_name):
+    """One picture of the viewport per (label, size), only when asked for
+    (HOC_SCREENSHOTS_DIR=docs/screenshots), named `file_name(label)`; the page keeps its size."""
     directory = os.environ.get("HOC_SCREENSHOTS_DIR")
     if not directory:
         return
     size = page.viewport_size
-    for label, viewport in (("1366", LAPTOP), ("1920", FULL_HD)):
+    for label, viewport in sizes:
         page.set_viewport_size(viewport)
         page.wait_for_timeout(150)  # let the layout settle after the resize before the picture
-        page.screenshot(path=os.path.join(directory, f"{name}-{label}.png"))
+        page.screenshot(path=os.path.join(directory, file_name(label)))
     page.set_viewport_size(size)
+
+
+def staff_screenshots(page, name):
+    """The staff console as a counsellor sees it, at 1366 × 768 and 1920 × 1080:
+    `<dir>/<name>-1366.png` and `-1920.png`. Only the viewport, not the whole page: what
+    fits without scrolling is what these pictures are for."""
+    _viewport_pictures(
+        page, (("1366", LAPTOP), ("1920", FULL_HD)), lambda label: f"{name}-{label}.png"
+    )
 
 
 def serious_problems(page):
@@ -117,15 +124,9 @@ SMALL_PHONE = {"width": 375, "height": 667}
 
 
 def visitor_screenshots(page, name):
-    """The visitor's page as they see it, at 375 × 667 and 1366 × 768, only when asked for
-    (HOC_SCREENSHOTS_DIR=docs/screenshots): `<dir>/visitor-<name>-375.png` and `-1366.png`.
-    Only the viewport: the chat is made to fit the screen. The page keeps its size."""
-    directory = os.environ.get("HOC_SCREENSHOTS_DIR")
-    if not directory:
-        return
-    size = page.viewport_size
-    for label, viewport in (("375", SMALL_PHONE), ("1366", LAPTOP)):
-        page.set_viewport_size(viewport)
-        page.wait_for_timeout(150)  # let the layout settle after the resize before the picture
-        page.screenshot(path=os.path.join(directory, f"visitor-{name}-{label}.png"))
-    page.set_viewport_size(size)
+    """The visitor's page as they see it, at 375 × 667 and 1366 × 768:
+    `<dir>/visitor-<name>-375.png` and `-1366.png`. Only the viewport: the chat is made to
+    fit the screen."""
+    _viewport_pictures(
+        page, (("375", SMALL_PHONE), ("1366", LAPTOP)), lambda label: f"visitor-{name}-{label}.png"
+    )
