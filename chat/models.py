@@ -125,6 +125,10 @@ class Conversation(models.Model):
         DUTCH = "nl", _("Nederlands")
         ENGLISH = "en", _("Engels")
 
+    class AskedBecause(models.TextChoices):
+        ASKED = "asked", _("vraagt naar jou")
+        APPOINTMENT = "appointment", _("afspraak")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     client = models.ForeignKey(
@@ -146,6 +150,16 @@ class Conversation(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     last_seq = models.PositiveIntegerField(default=0)
+    # A client with an account who comes back may ask for the counsellor of an earlier
+    # chat, or comes at an agreed follow-up (chat/returning.py, chat/appointments.py): the
+    # queue offers the chat to that counsellor first. Emptied when the client chooses to
+    # talk with whoever is free.
+    asked_for = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asked_because = models.CharField(
+        max_length=12, choices=AskedBecause.choices, blank=True, default=""
+    )
     # A keyed pseudonym of the anonymous visitor's browser session (chat/blocks.py), so an
     # abusive visitor can be blocked without anyone learning who they are. Empty for
     # clients with an account: they are blocked per account.
@@ -605,3 +619,86 @@ class ReplyWaitThresholds(models.Model):
 
     def __str__(self):
         return f"{self.amber_seconds}s / {self.red_seconds}s"
+
+
+class Feedback(models.Model):
+    """A visitor's own answers after a chat (chat/feedback.py), for the pilot's evaluation.
+
+    Never linkable to the conversation, its contact record or an account: no key to any of
+    them, a random id (no order of arrival), and no time but the month it was given. The
+    free text is removed with the conversations' retention (`text_kept_until`, also rounded
+    to a month's end) unless a supervisor keeps an anonymised quote of it."""
+
+    class Got(models.TextChoices):
+        YES = "yes", _("ja")
+        PARTLY = "partly", _("deels")
+        NO = "no", _("nee")
+
+    class Again(models.TextChoices):
+        YES = "yes", _("ja")
+        MAYBE = "maybe", _("misschien")
+        NO = "no", _("nee")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    month = models.DateField(db_index=True)  # the first day of the month it was given
+    got_what_came_for = models.CharField(max_length=8, choices=Got.choices, blank=True)
+    would_chat_again = models.CharField(max_length=8, choices=Again.choices, blank=True)
+    better = EncryptedTextField(blank=True, default="")
+    text_kept_until = models.DateField(null=True, blank=True)
+    # An anonymised quote a supervisor chose to keep from `better`; kept with the figures.
+    quote = EncryptedTextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["month"]
+
+    def __str__(self):
+        return f"feedback {self.month:%Y-%m}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(state__in=Appointment.LIVE_STATES)
+
+
+class Appointment(models.Model):
+    """A follow-up a counsellor proposed in a chat with a client who has an account
+    (chat/appointments.py). Nothing is sent anywhere: the client reads it in their account.
+    At its time the client's chat goes to that counsellor first (`Conversation.asked_for`)."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("voorgesteld")
+        ACCEPTED = "accepted", _("afgesproken")
+        DECLINED = "declined", _("afgeslagen")
+        KEPT = "kept", _("nagekomen")
+        MISSED = "missed", _("gemist")
+        CANCELLED = "cancelled", _("vervallen")
+
+    LIVE_STATES = (State.PROPOSED, State.ACCEPTED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    counsellor = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    # The chat it was proposed in, and the chat it was kept in.
+    proposed_in = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kept_in = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    starts_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # A rescheduled appointment points to the one that replaced it.
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["client", "state", "starts_at"])]
+
+    def __str__(self):
+        return f"appointment {self.starts_at:%Y-%m-%d %H:%M} {self.state}"
