@@ -34,3 +34,10 @@ def due_for(client, now=None):
         .order_by("starts_at")
         .first()
     )
+
+
+def note_kept(appointment, conversation):
+    """The client came for this appointment in `conversation` (called where the chat starts)."""
+    Appointment.objects.filter(pk=appointment.pk, state=Appointment.State.ACCEPTED).update(
+        state=Appointment.State.KEPT, kept_in=conversation
+    )
