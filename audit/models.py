@@ -61,6 +61,12 @@ class AuditEntry(models.Model):
         WHISPERED = "conversation.whispered", _("gefluisterd naar de hulpverlener")
         CONVERSATION_JOINED = "conversation.joined", _("openlijk bij het gesprek gekomen")
         CONVERSATION_SECOND_LEFT = "conversation.second_left", _("weer uit het gesprek gegaan")
+        # Follow-up appointments (chat/appointments.py): no time, no content, only the step.
+        APPOINTMENT_PROPOSED = "appointment.proposed", _("vervolgafspraak voorgesteld")
+        APPOINTMENT_ACCEPTED = "appointment.accepted", _("vervolgafspraak aangenomen")
+        APPOINTMENT_DECLINED = "appointment.declined", _("vervolgafspraak afgeslagen")
+        APPOINTMENT_RESCHEDULED = "appointment.rescheduled", _("vervolgafspraak verzet")
+        APPOINTMENT_CANCELLED = "appointment.cancelled", _("vervolgafspraak afgezegd")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)

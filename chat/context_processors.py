@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from chat import conversations
+from chat import appointments, conversations
 
 # The account page names the latest few; the history lists them all.
 SHOWN = 5
@@ -18,3 +18,19 @@ def answered_messages(request):
             lambda: list(conversations.answered_messages(user)[:SHOWN])
         )
     }
+
+
+def client_appointments(request):
+    """A client's follow-up appointments for their account page (upcoming, and a missed one),
+    each with its neutral words (`when`); accounts imports nothing from chat. Lazy."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_client:
+        return {}
+    return {"client_appointments": SimpleLazyObject(lambda: _appointments_of(user))}
+
+
+def _appointments_of(user):
+    shown = appointments.for_client(user)
+    for appointment in shown:
+        appointment.when = appointments.when(appointment)
+    return shown

@@ -1,8 +1,11 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chat import consent
+from chat import appointments, consent
 from chat.models import Availability, CannedResponse, ContactRecord, ContactTheme, Conversation
 
 # The browser must not remember what a visitor typed here.
@@ -153,4 +156,32 @@ class ReplyWaitThresholdsForm(forms.Form):
         amber, red = cleaned.get("amber_minutes"), cleaned.get("red_minutes")
         if amber is not None and red is not None and red <= amber:
             self.add_error("red_minutes", _("Rood komt na oranje: kies een groter getal."))
+        return cleaned
+
+
+class AppointmentForm(forms.Form):
+    """A follow-up's day and time (chat/appointments.py checks the bounds), read in the
+    help point's time zone."""
+
+    day = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
+    )
+
+    def __init__(self, *args, suggested=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["day"].widget.attrs.update(
+            min=today.isoformat(), max=(today + appointments.FURTHEST).isoformat()
+        )
+        if suggested is not None and not self.is_bound:
+            local = timezone.localtime(suggested)
+            self.initial = {"day": local.date(), "time": local.strftime("%H:%M")}
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("day"), cleaned.get("time")
+        if day is not None and time is not None:
+            starts_at = timezone.make_aware(datetime.datetime.combine(day, time))
+            cleaned["starts_at"] = starts_at
         return cleaned

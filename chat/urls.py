@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat import guest_views, views
+from chat import appointment_views, guest_views, views
 
 # One address for every step of the visitor's chat: it ends up in the browser history.
 urlpatterns = [
@@ -13,6 +13,17 @@ urlpatterns = [
         "eerder/<uuid:conversation_id>/bestand/",
         views.history_download,
         name="chat-history-download",
+    ),
+    # A follow-up appointment's cards in the chat (JSON) and the client's answer.
+    path(
+        "afspraken/<uuid:conversation_id>/",
+        appointment_views.appointment_cards,
+        name="appointment-cards",
+    ),
+    path(
+        "afspraak/<uuid:appointment_id>/",
+        appointment_views.appointment_answer,
+        name="appointment-answer",
     ),
     # A partner's professional in the three-way handover (chat/guests.py).
     path("gast/", guest_views.guest_chat, name="chat-guest"),
@@ -37,6 +48,16 @@ counsel_urlpatterns = [
     path("gesprek/<uuid:conversation_id>/hulp/", views.counsel_help, name="counsel-help"),
     path("gesprek/<uuid:conversation_id>/blokkeren/", views.counsel_block, name="counsel-block"),
     path("gesprek/<uuid:conversation_id>/afronden/", views.counsel_close, name="counsel-close"),
+    path(
+        "gesprek/<uuid:conversation_id>/vervolgafspraak/",
+        appointment_views.counsel_appointment,
+        name="counsel-appointment",
+    ),
+    path(
+        "afspraak/<uuid:appointment_id>/",
+        appointment_views.counsel_appointment_change,
+        name="counsel-appointment-change",
+    ),
     path("snelle-antwoorden/", views.canned_list, name="canned-list"),
     path("snelle-antwoorden/<int:pk>/", views.canned_list, name="canned-edit"),
     path("snelle-antwoorden/<int:pk>/wissen/", views.canned_delete, name="canned-delete"),

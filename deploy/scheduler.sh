@@ -5,7 +5,7 @@
 set -eu
 
 COMMANDS="clearsessions purge_signups prune_client_accounts purge_conversations end_left_chats
-purge_audit_log purge_referrals"
+purge_audit_log purge_referrals mark_missed_appointments"
 
 run_all() {
     failed=0

@@ -303,6 +303,7 @@ TEMPLATES = [
                 "hoc.context_processors.site",
                 "handover.context_processors.client_referrals",
                 "chat.context_processors.answered_messages",
+                "chat.context_processors.client_appointments",
             ],
         },
     },

@@ -61,6 +61,11 @@ DETAIL_KEYS = {
     Action.WHISPERED: (),
     Action.CONVERSATION_JOINED: (),
     Action.CONVERSATION_SECOND_LEFT: (),
+    Action.APPOINTMENT_PROPOSED: (),
+    Action.APPOINTMENT_ACCEPTED: (),
+    Action.APPOINTMENT_DECLINED: (),
+    Action.APPOINTMENT_RESCHEDULED: (),
+    Action.APPOINTMENT_CANCELLED: (),
 }
 
 # What the referral form's fields are called, for "fields=summary,shared".

@@ -11,6 +11,7 @@ client), hana (the counsellor holding it), otto (a counsellor without it), sam (
 admin.
 """
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 
@@ -21,11 +22,11 @@ from django.contrib import admin as django_admin
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts import staff
 from accounts.models import User
-from chat import conversations, queue
+from chat import appointments, conversations, queue
 from chat.models import CannedResponse, Message
 from chat.routing import websocket_urlpatterns
 from tests.conftest import log_in
@@ -74,6 +75,7 @@ def public(method="GET", **args):
 # ======================================================================================
 CONV = {"conversation_id": "conversation"}
 REFERRAL = {"referral_id": "referral"}
+APPOINTMENT = {"appointment_id": "appointment"}
 POLICY = {
     # --- public site and the chat's entry (hoc/urls.py) ---
     "snel-weg/": public("POST"),
@@ -101,6 +103,9 @@ POLICY = {
     # --- consent cards in the visitor's chat (handover) ---
     "chat/toestemming/<uuid:conversation_id>/": Rule({ROBIN}, args=CONV),
     "chat/toestemming/besluit/<uuid:referral_id>/": Rule({ROBIN}, "POST", REFERRAL),
+    # --- follow-up appointments' cards in the visitor's chat (chat/appointment_views.py) ---
+    "chat/afspraken/<uuid:conversation_id>/": Rule({ROBIN}, args=CONV),
+    "chat/afspraak/<uuid:appointment_id>/": Rule({ROBIN}, "POST", APPOINTMENT),
     # --- client accounts (accounts/urls.py) ---
     "account/": Rule(CLIENTS),
     "account/nieuw/": public(),
@@ -134,6 +139,8 @@ POLICY = {
     "medewerkers/gesprek/<uuid:conversation_id>/hulp/": Rule({HANA}, "POST", CONV),
     "medewerkers/gesprek/<uuid:conversation_id>/blokkeren/": Rule({HANA}, "POST", CONV),
     "medewerkers/gesprek/<uuid:conversation_id>/afronden/": Rule({HANA}, "POST", CONV),
+    "medewerkers/gesprek/<uuid:conversation_id>/vervolgafspraak/": Rule({HANA}, args=CONV),
+    "medewerkers/afspraak/<uuid:appointment_id>/": Rule({HANA}, "POST", APPOINTMENT),
     "medewerkers/snelle-antwoorden/": Rule(SUPERVISORS),
     "medewerkers/snelle-antwoorden/<int:pk>/": Rule(SUPERVISORS, args={"pk": "canned"}),
     "medewerkers/snelle-antwoorden/<int:pk>/wissen/": Rule(SUPERVISORS, "POST", {"pk": "canned"}),
@@ -252,6 +259,9 @@ def world(db):
             "referral": draft_referral(conversation, hana).pk,
             "approved_referral": approved_referral(conversation, hana, robin, sam).pk,
             "canned": CannedResponse.objects.create(title="t", body="b").pk,
+            "appointment": appointments.propose(
+                conversation, hana, timezone.now() + datetime.timedelta(days=2)
+            ).pk,
             "guide_node": guide_node_pk(),
             "random_uuid": uuid.uuid4(),
             "bad_token": "not-a-token",
