@@ -202,10 +202,10 @@ def has_open_proposal(conversation):
 
 
 def suggest(now=None):
-    """A time to fill in: a week from now on the hour, moved to the chat's next opening
+    """A time to fill in: a week from now on the next hour, moved to the chat's next opening
     when the chat is closed then (chat/schedule.py)."""
     now = timezone.localtime(now)
-    then = (now + datetime.timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    then = (now + datetime.timedelta(days=7, hours=1)).replace(minute=0, second=0, microsecond=0)
     status = schedule.chat_status(then)
     if not status.is_open and status.next_opening is not None:
         then = status.next_opening

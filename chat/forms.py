@@ -163,9 +163,16 @@ class AppointmentForm(forms.Form):
     """A follow-up's day and time (chat/appointments.py checks the bounds), read in the
     help point's time zone."""
 
-    day = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    # The browser's date and time inputs read and write ISO, whatever the page's language.
+    day = forms.DateField(
+        label=_("Datum"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     time = forms.TimeField(
-        label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
+        label=_("Tijd"),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
     )
 
     def __init__(self, *args, suggested=None, **kwargs):

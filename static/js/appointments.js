@@ -8,6 +8,8 @@
 // answered), the chat's part is fetched again. Without this script the forms post normally.
 
 const workspace = document.querySelector("[data-workspace]") || document;
+// While a form of ours is on its way, the part it answers with is the fresher one.
+let posting = 0;
 
 function swap(current, html, selector) {
   const page = new DOMParser().parseFromString(html, "text/html");
@@ -21,7 +23,15 @@ workspace.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-appointment-form]");
   if (!form) return;
   event.preventDefault();
-  const selector = form.dataset.appointmentForm;
+  posting += 1;
+  try {
+    await post(form, form.dataset.appointmentForm);
+  } finally {
+    posting -= 1;
+  }
+});
+
+async function post(form, selector) {
   let response;
   try {
     response = await fetch(form.action, {
@@ -45,7 +55,12 @@ workspace.addEventListener("submit", async (event) => {
   if (said) said.tabIndex = -1;
   (said || fresh).focus({ preventScroll: true });
   (said || fresh).scrollIntoView({ block: "nearest" });
-});
+  // A proposal from a chat's side panel belongs in the workspace's list too.
+  const list = document.querySelector("[data-appointment-list-box]");
+  if (list && !fresh.matches("[data-appointment-list-box]")) {
+    refresh("[data-appointment-list-box]", list.dataset.src);
+  }
+}
 
 async function refresh(selector, url) {
   const current = document.querySelector(selector);
@@ -62,7 +77,9 @@ async function refresh(selector, url) {
   if (!now || (now.contains(document.activeElement) && document.activeElement.matches("input"))) {
     return;
   }
-  swap(now, await response.text(), selector);
+  const hadFocus = now.contains(document.activeElement);
+  const fresh = swap(now, await response.text(), selector);
+  if (fresh && hadFocus) fresh.focus({ preventScroll: true });
 }
 
 // The client answered (or a time moved): this chat's part, and the list of appointments.
@@ -70,7 +87,11 @@ workspace.addEventListener("chat:frame", (event) => {
   if (!event.detail || event.detail.type !== "appointment") return;
   const id = event.target.closest("[data-panel]")?.dataset.panel;
   const side = id && document.querySelector(`[data-appointment-side='${id}']`);
-  if (side) refresh(`[data-appointment-side='${id}']`, side.dataset.src);
+  // Its own proposal is shown already, with what happened: nothing to fetch.
+  const row = side?.querySelector(`[data-appointment-row='${event.detail.appointment}']`);
+  if (side && !posting && row?.dataset.state !== event.detail.state) {
+    refresh(`[data-appointment-side='${id}']`, side.dataset.src);
+  }
   const list = document.querySelector("[data-appointment-list-box]");
   if (list) refresh("[data-appointment-list-box]", list.dataset.src);
 });
