@@ -191,7 +191,8 @@ def cards_in(conversation, now=None):
     if conversation.client_id is None:
         return []
     mark_missed(now, client=conversation.client)
-    return list(Appointment.objects.filter(proposed_in=conversation).order_by("created_at"))
+    proposed = Appointment.objects.filter(proposed_in=conversation).order_by("-created_at")
+    return list(reversed(proposed[:LISTED]))
 
 
 def has_open_proposal(conversation):

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from tests.e2e.test_chat import open_all_week
+from tests.e2e.test_chat_without_script import no_problems_without_script, no_script_context
 from tests.e2e.test_workspace import claim, start_chat
 from tests.helpers.browser import LAPTOP, SMALL_PHONE, orm, serious_problems, staff_log_in
 
@@ -110,3 +111,44 @@ def test_the_counsellor_proposes_and_the_client_accepts_in_the_live_chat(
         mine.scroll_into_view_if_needed()
         client.screenshot(path=shot("account-375"))
     assert serious_problems(client) == []
+
+
+def test_without_javascript_the_client_answers_the_card_with_a_form(browser_context, server_url):
+    from playwright.sync_api import expect
+
+    orm(open_all_week)
+    passphrase = orm(make_people)
+    client = no_script_context(browser_context.browser).new_page()
+    client.goto(server_url + "/account/inloggen/")
+    client.get_by_label("Je wachtwoordzin").fill(passphrase)
+    client.get_by_role("button", name="Inloggen").click()
+    start_chat(client, server_url, "hoe het verder gaat")
+
+    counsellor = browser_context.browser.new_context(locale="nl-NL", viewport=LAPTOP).new_page()
+    staff_log_in(counsellor, server_url, "hana", PASSWORD, "/medewerkers/wachtrij/")
+    conversation_id = claim(counsellor)
+    side = counsellor.locator(f"[data-appointment-side='{conversation_id}']")
+    side.get_by_label("Datum").fill(orm(next_week).isoformat())
+    side.get_by_label("Tijd").fill("10:30")
+    side.get_by_role("button", name="Voorstellen").click()
+    expect(counsellor.locator(f"[data-appointment-side='{conversation_id}']")).to_contain_text(
+        "voorgesteld"
+    )
+
+    plain = client.locator(".plain-chat")
+    plain.get_by_role("link", name="Vernieuwen", exact=True).click()
+    card = plain.locator("[data-appointment-card]")
+    expect(card.locator("[data-when]")).to_contain_text(", 10:30")
+    if SHOTS:
+        card.screenshot(path=shot("nojs-card-375"))
+    no_problems_without_script(client)
+    card.get_by_role("button", name="Nee, liever niet").click()
+    client.wait_for_url("**/chat/#appointment-*")
+    card = client.locator(".plain-chat [data-appointment-card]")
+    expect(card.locator("[data-answer]")).to_have_text("Je hebt nee gezegd. Dat is goed.")
+    expect(card.get_by_role("button", name="Ja, dat past")).to_be_hidden()
+    assert orm(appointment_state) == ["declined"]
+    # The counsellor's side panel follows by the socket.
+    expect(counsellor.locator(f"[data-appointment-side='{conversation_id}']")).to_contain_text(
+        "afgeslagen"
+    )
