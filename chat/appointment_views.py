@@ -102,12 +102,17 @@ def counsel_appointment(request, conversation_id):
 
 def list_context(request, forms=None, error_for=None, error="", done=""):
     """The workspace's list of the counsellor's appointments, each with a reschedule form."""
-    shown = appointments.for_counsellor(request.user)
+    now = timezone.now()
+    shown = appointments.for_counsellor(request.user, now)
     forms = forms or {}
+    today = timezone.localdate(now)
     for appointment in shown:
-        appointment.when = appointments.when(appointment)
+        appointment.today = timezone.localdate(appointment.starts_at) == today
+        # A new time starts from the old one when that is still ahead.
+        ahead = appointment.starts_at > now + appointments.SOONEST
         appointment.form = forms.get(appointment.pk) or AppointmentForm(
-            auto_id=f"reschedule-{appointment.pk}-%s"
+            suggested=appointment.starts_at if ahead else appointments.suggest(now),
+            auto_id=f"reschedule-{appointment.pk}-%s",
         )
         appointment.error = error if appointment.pk == error_for else ""
     return {"my_appointments": shown, "appointments_done": done}

@@ -102,6 +102,9 @@ def test_the_counsellor_proposes_and_the_client_accepts_in_the_live_chat(
     listed = counsellor.locator("[data-appointment-list-box]")
     expect(listed).to_contain_text("afgesproken")
     expect(listed.get_by_text("Verzetten")).to_be_visible()
+    if SHOTS:
+        listed.get_by_text("Verzetten").click()
+        listed.screenshot(path=shot("list-1366"))
 
     client.goto(server_url + "/account/")
     mine = client.locator("[data-client-appointments]")
