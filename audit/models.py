@@ -61,6 +61,10 @@ class AuditEntry(models.Model):
         WHISPERED = "conversation.whispered", _("gefluisterd naar de hulpverlener")
         CONVERSATION_JOINED = "conversation.joined", _("openlijk bij het gesprek gekomen")
         CONVERSATION_SECOND_LEFT = "conversation.second_left", _("weer uit het gesprek gegaan")
+        # A supervisor on the visitors' free-text feedback (oversight/feedback_quotes.py):
+        # never which text, nor anything of it.
+        FEEDBACK_QUOTE_KEPT = "feedback.quote_kept", _("citaat uit een reactie bewaard")
+        FEEDBACK_TEXT_DISCARDED = "feedback.text_discarded", _("tekst van een reactie gewist")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -61,6 +61,8 @@ DETAIL_KEYS = {
     Action.WHISPERED: (),
     Action.CONVERSATION_JOINED: (),
     Action.CONVERSATION_SECOND_LEFT: (),
+    Action.FEEDBACK_QUOTE_KEPT: (),
+    Action.FEEDBACK_TEXT_DISCARDED: (),
 }
 
 # What the referral form's fields are called, for "fields=summary,shared".
