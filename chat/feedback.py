@@ -10,13 +10,17 @@ no time but the first day of the month. Its free text is kept no longer than the
 conversations themselves (`text_kept_until`, rounded to a month's end so it tells no day);
 `purge_expired_text` removes it after that, unless a supervisor kept an anonymised quote of
 it (oversight/feedback_quotes.py): the quote stays, the visitor's own words still go.
+Every scheduler round, `shuffle_recent` writes the recent rows again in a random order, so
+not even the database's storage keeps the order in which they came.
 """
 
 import calendar
 import datetime
+import random
 import secrets
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -33,6 +37,8 @@ BETTER_MAX_CHARS = 500
 POSTS_PER_HOUR = 20
 POST_WINDOW = 60 * 60
 TOKEN_BYTES = 24
+# Rows written again per round of `shuffle_recent`.
+SHUFFLE_MAX = 5000
 
 
 def offer(session):
@@ -119,3 +125,29 @@ def purge_expired_text(today=None):
         forget_text(feedback)
         removed += 1
     return removed
+
+
+def shuffle_recent(today=None):
+    """Write this month's and last month's rows again, in a random order, in one
+    transaction; the number written. A row's place in the table's storage and its
+    transaction id (PostgreSQL's xmin) follow the order rows came in, and could be laid
+    beside the contact records' to guess which answer was whose; afterwards they are one
+    transaction's, in no order. The ids stay (they are random already), so a supervisor's
+    open form still finds its row. Every scheduler round runs it (purge_conversations);
+    at most SHUFFLE_MAX rows a round, so a flood of answers cannot make it costly."""
+    today = today or timezone.localdate()
+    since = month_of(month_of(today) - datetime.timedelta(days=1))
+    with transaction.atomic():
+        recent = Feedback.objects.filter(month__gte=since).order_by("?")[:SHUFFLE_MAX]
+        chosen = list(recent.values_list("pk", flat=True))
+        rows = list(Feedback.objects.select_for_update().filter(pk__in=chosen))
+        if not rows:
+            return 0
+        for row in rows:
+            row.better, row.quote = row.better, row.quote  # opened, to be sealed again
+        random.SystemRandom().shuffle(rows)
+        Feedback.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        for row in rows:
+            row._state.adding = True
+            row.save(force_insert=True)  # one by one: each text is sealed with its row's id
+    return len(rows)

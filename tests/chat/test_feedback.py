@@ -6,14 +6,14 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import models
+from django.db import connection, models
 
 from accounts import session_keys
 from chat import conversations, feedback, queue
 from chat.models import ContactRecord, Conversation, Feedback
 from tests.chat import test_views
 from tests.chat.test_views import INTAKE
-from tests.conftest import log_in
+from tests.conftest import log_in, skip_or_fail
 
 chat_open = test_views.chat_open
 
@@ -239,7 +239,46 @@ def test_the_purge_removes_text_after_its_date_and_keeps_a_quote(db, settings):
     assert recent.better == "Nog bewaard"
 
 
-def test_the_nightly_purge_command_runs_it(db, settings):
+def test_the_scheduled_purge_command_runs_it(db, settings):
     feedback.store(better="Lang geleden", today=datetime.date(2020, 1, 1))
     call_command("purge_conversations")
     assert Feedback.objects.get().better == ""
+
+
+def test_the_shuffle_leaves_no_order_of_arrival(db):
+    march = datetime.date(2026, 3, 20)
+    older = feedback.store(better="januari", today=datetime.date(2026, 1, 5))
+    for n in range(6):
+        feedback.store(got_what_came_for="yes", better=f"t{n}", today=datetime.date(2026, 2, 28))
+    feedback.store(would_chat_again="no", today=march)
+    before = {(f.month, f.got_what_came_for, f.would_chat_again, f.better) for f in all_rows()}
+    ids = set(Feedback.objects.values_list("pk", flat=True))
+    assert feedback.shuffle_recent(today=march) == 7  # January's were shuffled in February
+    after = all_rows()
+    assert {(f.month, f.got_what_came_for, f.would_chat_again, f.better) for f in after} == before
+    assert {f.pk for f in after} == ids  # random already: a supervisor's form still finds it
+    assert Feedback.objects.get(pk=older.pk).better == "januari"
+    if connection.vendor != "postgresql":
+        skip_or_fail("the transaction ids of rows are PostgreSQL's")
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(Feedback._meta.db_table)
+        query = f"SELECT count(DISTINCT xmin::text) FROM {table} WHERE month >= %s"  # noqa: S608
+        cursor.execute(query, [march.replace(month=2, day=1)])
+        assert cursor.fetchone()[0] == 1
+
+
+def all_rows():
+    return list(Feedback.objects.all())
+
+
+def test_a_supervisor_quote_and_the_date_survive_the_shuffle(db):
+    row = feedback.store(better="origineel", today=datetime.date(2026, 3, 2))
+    row.quote = "citaat"
+    row.save(update_fields=["quote"])
+    feedback.shuffle_recent(today=datetime.date(2026, 3, 2))
+    copy = Feedback.objects.get()
+    assert (copy.better, copy.quote, copy.text_kept_until) == (
+        "origineel",
+        "citaat",
+        row.text_kept_until,
+    )

@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = (
         "Delete anonymous conversations and run-out blocks past their retention period; "
         "unlink ended online spans from their person; remove visitors' free-text feedback "
-        "past its date."
+        "past its date, and shuffle recent feedback out of its order of arrival."
     )
 
     def handle(self, *args, **options):
@@ -17,3 +17,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Unlinked {availability.forget_span_owners()} ended online spans.")
         removed = feedback.purge_expired_text()
         self.stdout.write(f"Removed {removed} feedback texts past their date.")
+        self.stdout.write(f"Shuffled {feedback.shuffle_recent()} recent feedback rows.")
