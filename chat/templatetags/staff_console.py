@@ -16,7 +16,6 @@ NAVIGATION = [
     (_("Verwijzingen"), "referrals", "staff"),
     (_("Overzicht"), "oversight-overview", "supervisor"),
     (_("Statistiek"), "oversight-statistics", "supervisor"),
-    (_("Reacties"), "oversight-feedback", "supervisor"),
     (_("Logboek"), "oversight-audit-log", "supervisor"),
     (_("Snelle antwoorden"), "canned-list", "supervisor"),
     (_("Beheer"), "admin:index", "admin"),

@@ -41,8 +41,9 @@ def test_the_supervisor_sees_held_texts_newest_months_first(db, sam):
     assert "maart 2026" in html and "januari 2026" in html
     assert html.count("Citaat bewaren") == 2
     assert "Gewist na 30 april 2026." in html  # March + 30 days, to a month's end
-    # Reached from the staff home and the bar.
+    # Reached from the staff home and the statistics page.
     assert f'href="{URL}"' in supervisor.get("/medewerkers/").content.decode()
+    assert f'href="{URL}"' in supervisor.get("/medewerkers/overzicht/statistiek/").content.decode()
 
 
 def test_the_list_is_paginated(db, sam):
