@@ -3,12 +3,13 @@ apart from everything of the chat, its free text gone after the conversations' r
 
 import datetime
 import re
+import time
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, models
 
-from accounts import session_keys
+from accounts import session_keys, sessions
 from chat import conversations, feedback, queue
 from chat.models import ContactRecord, Conversation, Feedback
 from tests.chat import test_views
@@ -153,6 +154,20 @@ def test_a_client_with_an_account_is_asked_too(client, chat_open, hana, robin):
     page = post(client, html, **ANSWERS).content.decode()
     assert "Dank je wel" in page and "Bewaar dit gesprek" not in page
     assert Feedback.objects.count() == 1
+
+
+def test_the_token_goes_with_an_idle_session(client, db, monkeypatch):
+    # On a shared device the next person must not learn that a chat ended here, nor answer:
+    # a session holding only the token lives by the clients' limits (accounts/sessions.py).
+    now = [time.time()]
+    monkeypatch.setattr(sessions.time, "time", lambda: now[0])
+    session = client.session
+    session[session_keys.FEEDBACK] = "een-token"
+    session.save()
+    client.get("/chat/")  # the clocks start
+    now[0] += sessions.IDLE_SECONDS + 60
+    client.post("/chat/vragen/", {"token": "een-token", **ANSWERS})
+    assert not Feedback.objects.exists()
 
 
 def test_posts_are_bounded_per_address(client, chat_open, hana, settings):
