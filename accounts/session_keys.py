@@ -17,3 +17,6 @@ SAVEABLE_UNTIL = "saveable_until"
 # A supervisor's live looks: conversation id -> until when (a Unix time) and the audit
 # entry of the look that granted it (chat/observers.py). Gone with the session.
 OBSERVING = "observing"
+# The one-time token of the questions after a chat (chat/feedback.py): random, and nothing
+# about the conversation that just ended.
+FEEDBACK = "feedback_token"

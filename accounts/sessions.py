@@ -49,8 +49,14 @@ STARTED = "hoc_started"
 SEEN = "hoc_seen"
 # An anonymous session holding one of these has a lifetime: a visitor's conversation
 # (chat/views.py), a partner's guest invitation (chat/guests.py), the offer to keep an
-# ended chat (chat/saving.py).
-HOLDING_KEYS = (session_keys.CONVERSATION, session_keys.GUEST_INVITATION, session_keys.SAVEABLE)
+# ended chat (chat/saving.py), the questions after one (chat/feedback.py): that a chat
+# ended in this browser is itself something the next person at it must not learn.
+HOLDING_KEYS = (
+    session_keys.CONVERSATION,
+    session_keys.GUEST_INVITATION,
+    session_keys.SAVEABLE,
+    session_keys.FEEDBACK,
+)
 
 # Sent with `session` (still holding its keys) as a session ends by a log-out of any kind:
 # quick exit, our log-out views, expiry, the admin's log-out, account deletion. Apps above

@@ -67,6 +67,10 @@ class AuditEntry(models.Model):
         APPOINTMENT_DECLINED = "appointment.declined", _("vervolgafspraak afgeslagen")
         APPOINTMENT_RESCHEDULED = "appointment.rescheduled", _("vervolgafspraak verzet")
         APPOINTMENT_CANCELLED = "appointment.cancelled", _("vervolgafspraak afgezegd")
+        # A supervisor on the visitors' free-text feedback (oversight/feedback_quotes.py):
+        # never which text, nor anything of it.
+        FEEDBACK_QUOTE_KEPT = "feedback.quote_kept", _("citaat uit een reactie bewaard")
+        FEEDBACK_TEXT_DISCARDED = "feedback.text_discarded", _("tekst van een reactie gewist")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -5,8 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chat import appointments, consent
-from chat.models import Availability, CannedResponse, ContactRecord, ContactTheme, Conversation
+from chat import appointments, consent, feedback
+from chat.models import (
+    Availability,
+    CannedResponse,
+    ContactRecord,
+    ContactTheme,
+    Conversation,
+    Feedback,
+)
 
 # The browser must not remember what a visitor typed here.
 OFF = {"autocomplete": "off"}
@@ -61,6 +68,42 @@ class LeaveMessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
     )
     consent = forms.BooleanField(label=consent.TEXT, required=True)
+
+
+class FeedbackForm(forms.Form):
+    """The visitor's questions after a chat (chat/feedback.py): every one may stay empty."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    got_what_came_for = forms.ChoiceField(
+        label=_("Heb je gekregen waarvoor je kwam?"),
+        choices=[
+            (Feedback.Got.YES, _("Ja")),
+            (Feedback.Got.PARTLY, _("Deels")),
+            (Feedback.Got.NO, _("Nee")),
+        ],
+        required=False,
+        widget=forms.RadioSelect(attrs=OFF),
+    )
+    would_chat_again = forms.ChoiceField(
+        label=_("Zou je nog eens met ons chatten?"),
+        choices=[
+            (Feedback.Again.YES, _("Ja")),
+            (Feedback.Again.MAYBE, _("Misschien")),
+            (Feedback.Again.NO, _("Nee")),
+        ],
+        required=False,
+        widget=forms.RadioSelect(attrs=OFF),
+    )
+    better = forms.CharField(
+        label=_("Wat kunnen we beter doen? (hoeft niet)"),
+        help_text=_(
+            "Een paar woorden is genoeg. Schrijf geen namen of andere dingen waaraan iemand"
+            " jou of een ander kan herkennen."
+        ),
+        max_length=feedback.BETTER_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, **OFF}),
+    )
 
 
 # --- The counsellor's workspace ----------------------------------------------------------

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.start, name="chat"),
     path("bewaren/", views.save_conversation, name="chat-save"),
     path("bewaard/", views.conversation_saved, name="chat-saved"),
+    # The questions after a chat: a neutral address, and nothing in it of the chat.
+    path("vragen/", views.feedback_answers, name="chat-feedback"),
     path("eerder/", views.history, name="chat-history"),
     path("eerder/<uuid:conversation_id>/", views.history_conversation, name="chat-history-item"),
     path(

@@ -24,6 +24,7 @@ from chat import (
     closing,
     conversations,
     ended_page,
+    feedback,
     help_requests,
     notes,
     panel_parts,
@@ -41,6 +42,7 @@ from chat.forms import (
     BlockForm,
     CannedResponseForm,
     ClosingForm,
+    FeedbackForm,
     IntakeForm,
     LeaveMessageForm,
     NoteForm,
@@ -84,7 +86,14 @@ def start(request):
         can_save = conversation.client_id is None
         if can_save:
             saving.offer(request.session, conversation)
-        context = {"can_save": can_save, "parts": ended_page.parts_for(conversation, can_save)}
+        context = {
+            "can_save": can_save,
+            "parts": ended_page.parts_for(conversation, can_save),
+            # A plain form, also without JavaScript; its token holds nothing of the chat.
+            "feedback_form": FeedbackForm(
+                initial={"token": feedback.offer(request.session)}, auto_id="feedback-%s"
+            ),
+        }
         return render(request, "chat/ended.html", context)
     address = pseudonyms.client_pseudonym(request)
     if blocks.is_blocked(request.user, request.session, address):
@@ -156,6 +165,33 @@ def save_conversation(request):
         return redirect("chat")
     request.session[clients.AFTER_CREATION_KEY] = reverse("chat-saved")
     return redirect("client-new")
+
+
+@require_POST
+def feedback_answers(request):
+    """The questions after a chat, posted from the ended page (chat/feedback.py). Answered
+    or skipped, the token is spent; answering nothing stores nothing. The page after it
+    still offers what the ended page did: saving the chat while that offer lasts."""
+    if not feedback.allow_post(request):
+        return _after_feedback(request, "busy", status=429)
+    form = FeedbackForm(request.POST, auto_id="feedback-%s")
+    token = request.POST.get("token", "")
+    if "skip" in request.POST:
+        feedback.take(request.session, token)
+        return _after_feedback(request, "skipped")
+    if not form.is_valid() and feedback.holds(request.session, token):
+        context = {"feedback_form": form, "can_save": saving.offered(request.session) is not None}
+        return render(request, "chat/feedback.html", context, status=400)
+    if not (form.is_valid() and feedback.take(request.session, token)):
+        return _after_feedback(request, "closed")  # answered before, or nothing was asked
+    answers = {name: form.cleaned_data[name] for name in form.fields if name != "token"}
+    stored = feedback.store(**answers)
+    return _after_feedback(request, "thanks" if stored else "skipped")
+
+
+def _after_feedback(request, outcome, status=200):
+    context = {"outcome": outcome, "can_save": saving.offered(request.session) is not None}
+    return render(request, "chat/feedback_done.html", context, status=status)
 
 
 @require_safe

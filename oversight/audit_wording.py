@@ -66,6 +66,8 @@ DETAIL_KEYS = {
     Action.APPOINTMENT_DECLINED: (),
     Action.APPOINTMENT_RESCHEDULED: (),
     Action.APPOINTMENT_CANCELLED: (),
+    Action.FEEDBACK_QUOTE_KEPT: (),
+    Action.FEEDBACK_TEXT_DISCARDED: (),
 }
 
 # What the referral form's fields are called, for "fields=summary,shared".

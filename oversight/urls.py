@@ -9,6 +9,7 @@ urlpatterns = [
     path("gesprek/<uuid:conversation_id>/", views.look, name="oversight-look"),
     path("blokkade/<uuid:block_id>/", views.review_block, name="oversight-block-review"),
     path("logboek/", views.audit_log, name="oversight-audit-log"),
+    path("reacties/", views.feedback_texts, name="oversight-feedback"),
     path("statistiek/", views.statistics_page, name="oversight-statistics"),
     path("statistiek/export.csv", views.statistics_csv, name="oversight-statistics-csv"),
 ]

@@ -12,7 +12,7 @@ from accounts.decorators import staff_required, supervisor_required
 from chat import availability, blocks, help_requests, reply_waits
 from chat.models import Block, Conversation
 from oversight import audit_log as audit_log_module
-from oversight import audit_wording, charts, looks, statistics
+from oversight import audit_wording, charts, feedback_quotes, looks, statistics
 from oversight import overview as overview_module
 from oversight.forms import BlockReviewForm, LookForm
 
@@ -87,6 +87,39 @@ def audit_log(request):
     page = audit_log_module.page_of(form, request.GET.get("pagina"))
     context = {"form": form, "page": page, "lines": audit_wording.describe(page)}
     return render(request, "oversight/audit_log.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@supervisor_required
+def feedback_texts(request):
+    """The visitors' free texts still held, each to keep as an anonymised quote or discard
+    now (audited); after their date they go on their own (chat/feedback.py)."""
+    number, form = request.GET.get("pagina"), None
+    if request.method == "POST":
+        discard = "discard" in request.POST
+        form = feedback_quotes.QuoteForm(
+            request.POST,
+            discard=discard,
+            auto_id=feedback_quotes.auto_id_for(request.POST.get("feedback")),
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if discard:
+                    feedback_quotes.discard_text(request.user, data["feedback"])
+                else:
+                    feedback_quotes.keep_quote(request.user, data["feedback"], data["quote"])
+            except feedback_quotes.Gone:
+                pass  # discarded or past its date meanwhile: the list shows it gone
+            return redirect(_with_page(reverse("oversight-feedback"), number))
+    context = {"page": feedback_quotes.page_of(number, posted=form)}
+    status = 400 if form is not None else 200  # a form that did not pass, with its error
+    return render(request, "oversight/feedback_texts.html", context, status=status)
+
+
+def _with_page(url, number):
+    number = str(number or "")
+    return f"{url}?pagina={int(number)}" if number.isdigit() and len(number) < 7 else url
 
 
 # --- Statistics ---------------------------------------------------------------------------

@@ -92,6 +92,8 @@ POLICY = {
     "onze-woorden/": public(),
     "chat/": public(),
     "chat/bewaren/": public("POST"),
+    # Answers only with this session's one-time token (chat/feedback.py); nothing to see.
+    "chat/vragen/": public("POST"),
     # --- the client's chat history (chat/urls.py) ---
     "chat/bewaard/": Rule(CLIENTS),
     "chat/eerder/": Rule(CLIENTS),
@@ -153,6 +155,7 @@ POLICY = {
     ),
     "medewerkers/overzicht/logboek/": Rule(SUPERVISORS),
     "medewerkers/overzicht/statistiek/": Rule(SUPERVISORS),
+    "medewerkers/overzicht/reacties/": Rule(SUPERVISORS),
     "medewerkers/overzicht/statistiek/export.csv": Rule(SUPERVISORS),
     # --- referrals (handover/urls.py) ---
     "medewerkers/verwijzingen/": Rule(STAFF),

@@ -56,7 +56,7 @@ def staff_urls_without_arguments(patterns=None, prefix=""):
 
 def scene():
     """A counsellor holding one chat (an anonymous visitor), one more waiting, a canned
-    response, and a supervisor."""
+    response, a visitor's feedback with text, and a supervisor."""
     from accounts.models import User
     from accounts.staff import create_staff
     from chat import conversations, queue
@@ -72,6 +72,9 @@ def scene():
         for_whom=Conversation.ForWhom.RELATIVE, minor=Conversation.Minor.NO, in_danger=False
     )
     canned = CannedResponse.objects.create(title="Welkom", body="Fijn dat je er bent.")
+    from chat import feedback
+
+    feedback.store(got_what_came_for="yes", better="Sneller antwoord graag.")  # for a quote
     return str(held.pk), canned.pk
 
 
@@ -123,6 +126,7 @@ def test_every_staff_page_has_the_console_layout_and_no_serious_violations(
         "oversight-overview": "/medewerkers/overzicht/",
         "oversight-statistics": "/medewerkers/overzicht/statistiek/",
         "oversight-audit-log": "/medewerkers/overzicht/logboek/",
+        "oversight-feedback": "/medewerkers/overzicht/reacties/",
         "canned-list": "/medewerkers/snelle-antwoorden/",
     }
     # A new staff page without arguments must be visited here (or said to be no page).

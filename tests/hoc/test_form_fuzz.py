@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from accounts import session_keys
 from accounts.forms import (
     ConfirmPassphraseForm,
     DisplayNameForm,
@@ -31,6 +32,7 @@ from chat.forms import (
     BlockForm,
     CannedResponseForm,
     ClosingForm,
+    FeedbackForm,
     IntakeForm,
     LeaveMessageForm,
     NoteForm,
@@ -38,6 +40,7 @@ from chat.forms import (
 )
 from chat.models import OpeningHours
 from handover.forms import ContactForm, MeldcodeForm, ReferralForm
+from oversight.feedback_quotes import QuoteForm
 from oversight.forms import BlockReviewForm, LookForm
 from public.forms import InfoSessionSignupForm
 from tests.conftest import log_in
@@ -168,6 +171,14 @@ def test_the_intake_never_answers_500(chat_open):
     fuzz(Client(), "/chat/", fields_of(IntakeForm))
 
 
+def test_the_questions_after_a_chat_never_answer_500(db):
+    client = Client()
+    session = client.session
+    session[session_keys.FEEDBACK] = "token"  # as the ended page leaves it
+    session.save()
+    fuzz(client, "/chat/vragen/", fields_of(FeedbackForm) | {"skip", "send"})
+
+
 def test_leaving_a_message_never_answers_500(people):
     fuzz(people["robin"], "/chat/", fields_of(LeaveMessageForm))  # closed: no opening hours
 
@@ -226,9 +237,10 @@ def test_the_supervisors_forms_never_answer_500(people):
         ("/medewerkers/snelle-antwoorden/", [CannedResponseForm]),
         (f"/medewerkers/overzicht/gesprek/{people['conversation'].pk}/", [LookForm]),
         (f"/medewerkers/overzicht/blokkade/{uuid.uuid4()}/", [BlockReviewForm]),
+        ("/medewerkers/overzicht/reacties/", [QuoteForm]),
     ]
     for url, forms in targets:
-        fuzz(people["sam"], url, fields_of(*forms))
+        fuzz(people["sam"], url, fields_of(*forms) | {"keep", "discard"})
 
 
 def test_the_consent_card_never_answers_500(people):
