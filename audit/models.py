@@ -61,6 +61,9 @@ class AuditEntry(models.Model):
         WHISPERED = "conversation.whispered", _("gefluisterd naar de hulpverlener")
         CONVERSATION_JOINED = "conversation.joined", _("openlijk bij het gesprek gekomen")
         CONVERSATION_SECOND_LEFT = "conversation.second_left", _("weer uit het gesprek gegaan")
+        # A returning client's earlier conversations and notes read from the workspace's
+        # side panel (chat/client_history.py).
+        CLIENT_HISTORY_VIEWED = "client_history.viewed", _("eerdere gesprekken ingezien")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
