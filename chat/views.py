@@ -128,7 +128,12 @@ def _open(request, form, client, address):
             for value in request.POST.getlist(name)
             if name in form.cleaned_data
         ]
-        context = {"plan": plan, "kept": kept, "choice": choice or AskedForChoiceForm()}
+        context = {
+            "plan": plan,
+            "kept": kept,
+            "choice": choice or AskedForChoiceForm(),
+            "in_danger": form.cleaned_data["in_danger"],
+        }
         return render(request, "chat/asked_for_choice.html", context)
     then = choice.cleaned_data["then"] if choice is not None and choice.is_valid() else None
     asked_for = plan.counsellor if then != AskedForChoiceForm.ANYONE else None

@@ -195,6 +195,8 @@ def test_an_unavailable_counsellor_gives_the_client_the_choice(robin, people, ch
         assert words in told
     # The intake travels along in each form.
     assert 'name="topic" value="mijn broer"' in told
+    in_danger = browser.post("/chat/", {**intake, "in_danger": "yes"}).content.decode()
+    assert "Bel dan nu" in in_danger and "Of praat nu met wie er vrij is" in in_danger
 
     # Leaving a message for them: a left message, for hana, flagged in her workspace.
     empty = browser.post("/chat/", {**intake, "then": "message", "body": " "}).content.decode()
