@@ -198,10 +198,11 @@ def may_claim(conversation, user, now=None):
 
 
 def mark(conversations, now=None):
-    """Set `reserved` on each listed chat, for its flags (conversation_flags.html)."""
+    """Set `reserved` (and until when) on each listed chat, for its flags and its row."""
     now = now or timezone.now()
     for conversation in conversations:
         conversation.reserved = is_reserved(conversation, now)
+        conversation.reserved_until = held_until(conversation)
     return conversations
 
 

@@ -133,6 +133,7 @@ def _open(request, form, client, address):
             "kept": kept,
             "choice": choice or AskedForChoiceForm(),
             "in_danger": form.cleaned_data["in_danger"],
+            "hold_minutes": int(returning.HOLD.total_seconds() // 60),
         }
         return render(request, "chat/asked_for_choice.html", context)
     then = choice.cleaned_data["then"] if choice is not None and choice.is_valid() else None
