@@ -313,3 +313,34 @@ def test_returning_clients_on_postgresql(robin, chat_open):  # noqa: F811
     appointment.refresh_from_db()
     assert appointment.state == Appointment.State.KEPT and appointment.kept_in_id == chat.pk
     queue.claim(chat, hana)
+
+
+def test_a_message_left_for_someone_waits_for_them_two_days(robin, people):
+    hana, otto = people["hana"], people["otto"]
+    online(hana, otto)
+    left = conversations.leave_message(
+        robin, "Voor hana", asked_for=hana, asked_because=Conversation.AskedBecause.ASKED
+    )
+    page = log_in(Client(), otto).get("/medewerkers/wachtrij/").content.decode()
+    assert "Voor een collega" in page and f"claim-{left.pk}" not in page
+    with pytest.raises(queue.ReservedForColleague):
+        queue.claim(left, otto)
+    Conversation.objects.filter(pk=left.pk).update(
+        created_at=timezone.now() - returning.LEFT_HOLD - datetime.timedelta(seconds=1)
+    )
+    left.refresh_from_db()
+    queue.claim(left, otto)
+
+
+def test_the_waiting_line_never_uses_up_the_end_of_a_chat(robin, people, chat_open):  # noqa: F811
+    hana = people["hana"]
+    earlier = earlier_with(robin, hana)
+    online(hana)
+    browser = log_in(Client(), robin)
+    browser.post("/chat/", {**INTAKE, "asked_for": str(earlier.pk)})
+    chat = Conversation.objects.get(state="waiting")
+    conversations.end_conversation(chat, by=Message.Sender.COUNSELLOR, actor=hana)
+    # asked-for.js asks once more after the end: an empty line, and the page still shows
+    # the end once.
+    assert browser.get("/chat/?part=asked").content.decode().strip() == ""
+    assert "Het gesprek is afgelopen" in browser.get("/chat/").content.decode()
