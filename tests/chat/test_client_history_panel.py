@@ -112,3 +112,17 @@ def test_the_history_is_bounded(robin, hana, otto):
         chat_of(robin, otto, days_ago=day + 1)
     current = chat_of(robin, hana, outcome="")
     assert len(client_history.summary(current)["earlier"]) == client_history.SHOWN
+
+
+def test_a_supervisor_reads_it_from_a_live_look(robin, hana, otto, sam):
+    earlier = chat_of(robin, otto, note="Let op de broer", days_ago=4)
+    current = chat_of(robin, hana, outcome="")
+    browser = log_in(Client(), sam)
+    assert browser.get(f"/medewerkers/gesprek/{current.pk}/eerder/").status_code == 403
+    look = browser.post(
+        f"/medewerkers/overzicht/gesprek/{current.pk}/",
+        {"reason_code": "quality", "reason_text": "nabespreking"},
+    ).content.decode()
+    assert f"/medewerkers/gesprek/{current.pk}/eerder/" in look
+    read = browser.get(f"/medewerkers/gesprek/{current.pk}/eerder/").content.decode()
+    assert "Let op de broer" in read and f"#{earlier.code}" in read
