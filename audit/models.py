@@ -71,6 +71,9 @@ class AuditEntry(models.Model):
         # never which text, nor anything of it.
         FEEDBACK_QUOTE_KEPT = "feedback.quote_kept", _("citaat uit een reactie bewaard")
         FEEDBACK_TEXT_DISCARDED = "feedback.text_discarded", _("tekst van een reactie gewist")
+        # A returning client's earlier conversations and notes read from the workspace's
+        # side panel (chat/client_history.py).
+        CLIENT_HISTORY_VIEWED = "client_history.viewed", _("eerdere gesprekken ingezien")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)

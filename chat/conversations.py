@@ -51,13 +51,19 @@ def open_conversation(
     visitor_pseudonym="",
     source=None,
     language=Conversation.Language.DUTCH,
+    asked_for=None,
+    asked_because="",
 ):
     """Start a conversation in the queue. The caller must have shown the consent text.
 
     A visitor's start comes with its `source` (chat/queue.py): it is counted and may be
     refused (queue.Refused), and only a first start earns the place its answers ask for.
     `language` is the site's language the visitor started in (`language_of`).
+    `asked_for`: a client's chat offered to that counsellor first, `asked_because` why
+    (chat/returning.py); only for a client with an account.
     """
+    if asked_for is not None and client is None:
+        raise ValueError("Only a client with an account asks for a counsellor.")
     priority = queue.priority_for(in_danger, minor)
     if source is not None:
         priority = queue.admit(source, in_danger=in_danger, minor=minor, left_message=left_message)
@@ -71,6 +77,8 @@ def open_conversation(
             client=client,
             left_message=left_message,
             language=language,
+            asked_for=asked_for,
+            asked_because=asked_because if asked_for is not None else "",
             consent_version=consent.VERSION,
             visitor_pseudonym="" if client is not None else visitor_pseudonym,
         )
@@ -92,10 +100,18 @@ def language_of(language_code):
     return Conversation.Language.DUTCH
 
 
-def leave_message(client, body, source=None, language=Conversation.Language.DUTCH):
-    """A client with an account leaves a message while the chat is closed; a counsellor
-    answers it later and the client reads the answer after logging in. Counted like a
-    start (`source`, see open_conversation)."""
+def leave_message(
+    client,
+    body,
+    source=None,
+    language=Conversation.Language.DUTCH,
+    asked_for=None,
+    asked_because="",
+):
+    """A client with an account leaves a message while the chat is closed (or for a
+    counsellor who is not there now, `asked_for`, chat/returning.py); a counsellor answers
+    it later and the client reads the answer after logging in. Counted like a start
+    (`source`, see open_conversation)."""
     if not client.is_client:
         raise NotAllowed
     with transaction.atomic():
@@ -107,6 +123,8 @@ def leave_message(client, body, source=None, language=Conversation.Language.DUTC
             left_message=True,
             source=source,
             language=language,
+            asked_for=asked_for,
+            asked_because=asked_because,
         )
         post_message(conversation, Message.Sender.VISITOR, body, uuid.uuid4(), author=client)
     return conversation

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -57,6 +58,53 @@ class IntakeForm(forms.Form):
         label=consent.TEXT,
         error_messages={"required": _("Zonder je toestemming kunnen we niet met je chatten.")},
     )
+
+    def __init__(self, *args, returning=(), **kwargs):
+        """`returning`: a client's earlier counsellors to ask for (chat/returning.py
+        `choices_for`), named by the day of the conversation, never by a name."""
+        super().__init__(*args, **kwargs)
+        if returning:
+            # Any earlier chat's id is checked again by returning.counsellor_for: a choice
+            # that became stale (a newer chat with them ended meanwhile) still reaches them.
+            self.fields["asked_for"] = forms.CharField(
+                label=_("Met wie wil je praten?"),
+                required=False,
+                initial="",
+                max_length=36,
+                widget=forms.RadioSelect(
+                    attrs=OFF,
+                    choices=[("", _("Met wie er nu vrij is"))]
+                    + [(choice.value, _asked_label(choice)) for choice in returning],
+                ),
+            )
+
+
+def _asked_label(choice):
+    day = date_format(timezone.localtime(choice.day), "j F Y")
+    if choice.same_day:
+        day += " " + time_format(timezone.localtime(choice.day), "H:i")
+    return _("Weer met de hulpverlener van mijn gesprek van %(day)s") % {"day": day}
+
+
+class AskedForChoiceForm(forms.Form):
+    """What a client does when the counsellor they asked for (or have an appointment with)
+    cannot take the chat now: wait for them, leave them a message, or whoever is free."""
+
+    WAIT, MESSAGE, ANYONE = "wait", "message", "anyone"
+
+    then = forms.ChoiceField(choices=[(WAIT, WAIT), (MESSAGE, MESSAGE), (ANYONE, ANYONE)])
+    body = forms.CharField(
+        label=_("Je bericht voor deze hulpverlener"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("then") == self.MESSAGE and not cleaned.get("body", "").strip():
+            self.add_error("body", _("Schrijf eerst je bericht."))
+        return cleaned
 
 
 class LeaveMessageForm(forms.Form):

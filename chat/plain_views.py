@@ -5,9 +5,10 @@ neutral address). The rules are in chat/plain_chat.py and chat/conversations.py.
 from contextlib import suppress
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from chat import conversations, plain_chat
+from chat import conversations, plain_chat, returning
 from chat.models import Message
 from common.refusals import NotAllowed
 
@@ -41,7 +42,8 @@ def _writing(request, conversation, *, draft="", client_id=None, error="", statu
 
 def post(request, conversation):
     """A form from the plain chat page: send, "Vernieuwen" (new messages, the draft kept),
-    or end. `conversation` is the session's, checked by get_conversation_for just now."""
+    end, or "wie er vrij is" (no longer wait for one counsellor, chat/returning.py).
+    `conversation` is the session's, checked by get_conversation_for just now."""
     user = request.user
     if conversations.role_in(conversation, user, request.session) != Message.Sender.VISITOR:
         raise NotAllowed
@@ -63,6 +65,11 @@ def post(request, conversation):
         return redirect("chat")
     if action == "refresh":
         return _writing(request, conversation, draft=draft, client_id=client_id)
+    if action == "anyone":  # no longer wait for the counsellor asked for (asked-for.js too)
+        returning.switch_to_anyone(conversation)
+        if request.headers.get("X-Requested-With") == "fetch":
+            return HttpResponse(status=204)
+        return redirect("chat")
     if action != "send":
         return redirect("chat")  # a second intake, say: the chat already runs
     if client_id is None:

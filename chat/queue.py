@@ -16,7 +16,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from audit import entries
-from chat import availability, events, records
+from chat import availability, events, records, returning
 from chat.models import Availability, Conversation
 from common import refusals, throttling
 
@@ -76,6 +76,13 @@ class NotAvailable(refusals.Refused):
     """The counsellor's status is busy or away: they take no new chats."""
 
     code = "not_available"
+
+
+class ReservedForColleague(refusals.Refused):
+    """The visitor waits for a colleague they asked for, or has an appointment with
+    (chat/returning.py): only that colleague, or a supervisor, takes it while it holds."""
+
+    code = "reserved_for_colleague"
 
 
 def waiting():
@@ -149,30 +156,49 @@ class Listing:
         return self.left_count - len(self.left)
 
 
-def listing():
+def listing(user=None, now=None):
+    """For a counsellor (`user`), the chats that ask for them come first in each list, and
+    every listed chat says whether it is reserved (chat/returning.py `mark`)."""
+    now = now or timezone.now()
     return Listing(
-        waiting=list(waiting()[:SHOWN]),
+        waiting=_first(waiting(), user, now),
         waiting_count=waiting().count(),
-        left=list(Conversation.objects.messages_left()[:SHOWN]),
+        left=_first(Conversation.objects.messages_left(), user, now),
         left_count=Conversation.objects.messages_left().count(),
     )
+
+
+def _first(chats, user, now):
+    mine = list(chats.filter(asked_for=user)[:SHOWN]) if user is not None else []
+    rest = chats.exclude(asked_for=user) if user is not None else chats
+    return returning.mark(mine + list(rest[: SHOWN - len(mine)]), now)
 
 
 def oldest_waiting():
     return waiting().aggregate(oldest=Min("created_at"))["oldest"]
 
 
-def position_of(conversation):
-    """1 for the first in line; None when not waiting. One count, however long the queue."""
+def position_of(conversation, now=None):
+    """1 for the first in line; None when not waiting. One count, however long the queue.
+
+    A chat reserved for one counsellor (chat/returning.py) stands in that counsellor's own
+    line; chats reserved for someone are not ahead of anyone else, since others cannot take
+    them."""
     if conversation.state != Conversation.State.WAITING or conversation.left_message:
         return None
+    now = now or timezone.now()
+    line = waiting()
+    if returning.is_reserved(conversation, now):
+        line = line.filter(returning.reserved_q(now), asked_for_id=conversation.asked_for_id)
+    else:
+        line = line.exclude(returning.reserved_q(now))
     ahead = Q(priority__lt=conversation.priority) | Q(
         priority=conversation.priority, created_at__lt=conversation.created_at
     )
     ahead |= Q(
         priority=conversation.priority, created_at=conversation.created_at, pk__lt=conversation.pk
     )
-    return waiting().filter(ahead).count() + 1
+    return line.filter(ahead).count() + 1
 
 
 def estimated_wait_minutes(position):
@@ -181,9 +207,16 @@ def estimated_wait_minutes(position):
 
 def claim(conversation, counsellor):
     """Take a waiting conversation. A conditional UPDATE, so two counsellors can never
-    both get it: whoever's UPDATE changes the row wins, the other gets AlreadyClaimed."""
+    both get it: whoever's UPDATE changes the row wins, the other gets AlreadyClaimed.
+
+    A reservation only ever goes away (the client switches, its time runs out), never
+    comes, so checking it before the UPDATE is enough."""
     if not counsellor.is_staff_member:
         raise refusals.NotAllowed("Only staff claim conversations.")
+    if not returning.may_claim(conversation, counsellor):
+        raise ReservedForColleague
+    # A supervisor taking a chat that waits for a colleague: the audit entry says so.
+    overridden = returning.is_reserved(conversation) and conversation.asked_for_id != counsellor.pk
     own = availability.availability_of(counsellor)
     if own.status != Availability.Status.AVAILABLE:
         raise NotAvailable
@@ -198,7 +231,12 @@ def claim(conversation, counsellor):
         conversation.refresh_from_db()
         records.note_claimed(conversation)
         availability.note_chat_taken(counsellor)
-        entries.record(counsellor, entries.Action.CONVERSATION_CLAIMED, conversation=conversation)
+        entries.record(
+            counsellor,
+            entries.Action.CONVERSATION_CLAIMED,
+            conversation=conversation,
+            detail="reserved" if overridden else "",
+        )
         events.send_on_commit(
             events.Audience.conversation(conversation),
             events.state_event(conversation, "joined"),

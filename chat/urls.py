@@ -48,6 +48,17 @@ counsel_urlpatterns = [
         name="counsel-transfer",
     ),
     path("gesprek/<uuid:conversation_id>/hulp/", views.counsel_help, name="counsel-help"),
+    # A returning client's earlier chats, notes and appointments (chat/client_history.py).
+    path(
+        "gesprek/<uuid:conversation_id>/eerder/",
+        views.counsel_client_history,
+        name="counsel-client-history",
+    ),
+    path(
+        "gesprek/<uuid:conversation_id>/eerder/<uuid:earlier_id>/",
+        views.counsel_client_history_item,
+        name="counsel-client-history-item",
+    ),
     path("gesprek/<uuid:conversation_id>/blokkeren/", views.counsel_block, name="counsel-block"),
     path("gesprek/<uuid:conversation_id>/afronden/", views.counsel_close, name="counsel-close"),
     path(

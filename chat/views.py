@@ -18,9 +18,11 @@ from accounts.decorators import client_required, staff_required, supervisor_requ
 from accounts.models import User
 from audit import entries
 from chat import (
+    appointments,
     availability,
     blocks,
     canned,
+    client_history,
     closing,
     conversations,
     ended_page,
@@ -32,12 +34,14 @@ from chat import (
     queue,
     records,
     reply_waits,
+    returning,
     saving,
     speakers,
     top_bar,
     transfers,
 )
 from chat.forms import (
+    AskedForChoiceForm,
     AvailabilityForm,
     BlockForm,
     CannedResponseForm,
@@ -70,12 +74,20 @@ def start(request):
     """Every step of the visitor's chat on /chat/, so the browser history shows one neutral
     address: closed, the intake, the conversation, and its end."""
     conversation = session_conversation(request)
+    if request.GET.get("part") == "asked" and request.method != "POST":
+        # asked-for.js, while the chat waits: only the line, whatever the state, so that
+        # an ended chat's page is still shown once to the page itself.
+        asked = returning.waiting_note(conversation) if conversation is not None else None
+        context = {"conversation": conversation, "asked": asked}
+        return render(request, "chat/includes/asked_for_note.html", context)
     if conversation is not None and conversation.is_open:
         if request.method == "POST":
             return plain_views.post(request, conversation)  # the page without JavaScript
+        asked = returning.waiting_note(conversation)
         context = {
             "conversation": conversation,
             "max_chars": settings.MESSAGE_MAX_CHARS,
+            "asked": asked,
             **plain_views.page_context(request, conversation),
         }
         return render(request, "chat/conversation.html", context)
@@ -101,28 +113,72 @@ def start(request):
     status = chat_status()
     if not status.is_open:
         return closed(request, status, address)
-    form = IntakeForm(request.POST or None)
+    user = request.user
+    client = user if user.is_authenticated and user.is_client else None
+    form = IntakeForm(request.POST or None, returning=returning.choices_for(client))
     if request.method == "POST" and form.is_valid():
-        user = request.user
         if user.is_authenticated and user.is_staff_member:
             raise PermissionDenied  # staff chat from the queue, not as visitors
-        source = _source(request, address)
-        try:
+        return _open(request, form, client, address)
+    context = {"form": form, "status": status, "appointment": appointments.due_for(client)}
+    return render(request, "chat/intake.html", context)
+
+
+def _open(request, form, client, address):
+    """Open the chat the intake asks for. When the counsellor the client asked for (or has
+    an appointment with) cannot take it now, the client is told first and chooses: wait
+    for them, leave them a message, or whoever is free (chat/returning.py)."""
+    plan = returning.plan_for(client, form.cleaned_data.get("asked_for", ""))
+    choice = AskedForChoiceForm(request.POST) if "then" in request.POST else None
+    if plan.counsellor is not None and not plan.ready and not (choice and choice.is_valid()):
+        kept = [
+            (name, value)
+            for name in form.fields
+            for value in request.POST.getlist(name)
+            if name in form.cleaned_data
+        ]
+        context = {
+            "plan": plan,
+            "kept": kept,
+            "choice": choice or AskedForChoiceForm(),
+            "in_danger": form.cleaned_data["in_danger"],
+            "hold_minutes": int(returning.HOLD.total_seconds() // 60),
+        }
+        return render(request, "chat/asked_for_choice.html", context)
+    then = choice.cleaned_data["then"] if choice is not None and choice.is_valid() else None
+    asked_for = plan.counsellor if then != AskedForChoiceForm.ANYONE else None
+    source = _source(request, address)
+    language = conversations.language_of(request.LANGUAGE_CODE)
+    try:
+        if then == AskedForChoiceForm.MESSAGE:
+            conversation = conversations.leave_message(
+                client,
+                choice.cleaned_data["body"],
+                source=source,
+                language=language,
+                asked_for=asked_for,
+                asked_because=plan.because,
+            )
+        else:
             conversation = conversations.open_conversation(
                 for_whom=form.cleaned_data["for_whom"],
                 minor=form.cleaned_data["minor"],
                 in_danger=form.cleaned_data["in_danger"],
                 topic=form.cleaned_data["topic"],
-                client=user if user.is_authenticated and user.is_client else None,
+                client=client,
                 visitor_pseudonym=source.session,
                 source=source,
-                language=conversations.language_of(request.LANGUAGE_CODE),
+                language=language,
+                asked_for=asked_for,
+                asked_because=plan.because,
             )
-        except queue.Refused as refused:
-            return busy(request, refused)
-        request.session[session_keys.CONVERSATION] = str(conversation.pk)
-        return redirect("chat")
-    return render(request, "chat/intake.html", {"form": form, "status": status})
+    except queue.Refused as refused:
+        return busy(request, refused, left_message=then == AskedForChoiceForm.MESSAGE)
+    returning.note_started(plan, conversation)
+    if then == AskedForChoiceForm.MESSAGE:
+        return render(request, "chat/message_left.html", {"for_someone": True})
+    request.session[session_keys.CONVERSATION] = str(conversation.pk)
+    return redirect("chat")
 
 
 def _source(request, address):
@@ -293,7 +349,8 @@ def _chat_panel(request, conversation, colleagues, waits):
     handed = transfers.transfers_of(conversation)
     return {
         **_chat_row(conversation, user, waits, handed),
-        "earlier": _earlier(conversation),
+        # A returning client: earlier chats and appointments, facts only (chat/client_history.py).
+        "history": client_history.summary(conversation) if conversation.client_id else None,
         "notes": notes.notes_of(conversation),
         "transfers": handed,
         "help": help_requests.latest_for(conversation),
@@ -318,7 +375,7 @@ def _queue_section(user):
     held = list(
         Conversation.objects.active_for(user).select_related("client").order_by("claimed_at")
     )
-    return {"queue": queue.listing(), "held": held, "limit": availability.limit_for(user)}
+    return {"queue": queue.listing(user), "held": held, "limit": availability.limit_for(user)}
 
 
 def _workspace(request, selected=None):
@@ -379,6 +436,32 @@ def counsel_conversation(request, conversation_id):
     return _workspace(request, selected=conversation)
 
 
+@require_safe
+@staff_required
+def counsel_client_history(request, conversation_id):
+    """The client's earlier chats with their notes, and their appointments: audited. With
+    ?part=form only the part the side panel loads beside the chat (workspace.js)."""
+    conversation = conversations.get_conversation_for(
+        request.user, conversation_id, request.session
+    )
+    read = client_history.read_notes(conversation, request.user, request.session)
+    side = request.GET.get("part") == "form"
+    context = {"conversation": conversation, **read, "side": side}
+    page = "chat/includes/client_history.html" if side else "chat/client_history.html"
+    return render(request, page, context)
+
+
+@require_safe
+@staff_required
+def counsel_client_history_item(request, conversation_id, earlier_id):
+    """One earlier chat of the same client, read-only: audited, like the notes."""
+    conversation = conversations.get_conversation_for(
+        request.user, conversation_id, request.session
+    )
+    read = client_history.read_conversation(conversation, earlier_id, request.user, request.session)
+    return render(request, "chat/client_history_item.html", {"conversation": conversation, **read})
+
+
 def _back(conversation):
     return redirect("counsel-conversation", conversation_id=conversation.pk)
 
@@ -389,7 +472,12 @@ def counsel_claim(request, conversation_id):
     conversation = get_object_or_404(Conversation, pk=conversation_id)
     try:
         queue.claim(conversation, request.user)
-    except (queue.AlreadyClaimed, queue.NotAvailable, queue.AtCapacity) as refused:
+    except (
+        queue.AlreadyClaimed,
+        queue.NotAvailable,
+        queue.AtCapacity,
+        queue.ReservedForColleague,
+    ) as refused:
         conversation.refresh_from_db()
         if conversation.counsellor_id == request.user.pk and conversation.is_open:
             return _back(conversation)  # a double click: the first one already took it
@@ -401,6 +489,11 @@ def counsel_claim(request, conversation_id):
 def _claim_refused(refused, user):
     if isinstance(refused, queue.NotAvailable):
         return _("Je status is niet 'beschikbaar'. Zet die eerst op beschikbaar.")
+    if isinstance(refused, queue.ReservedForColleague):
+        return _(
+            "Deze bezoeker wacht op een collega naar wie die vroeg, of met wie die een afspraak "
+            "heeft. Neem een ander gesprek aan."
+        )
     if isinstance(refused, queue.AtCapacity):
         return _(
             "Je voert al %(count)s gesprek(ken) tegelijk, je eigen maximum. Rond eerst een "

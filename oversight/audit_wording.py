@@ -29,7 +29,7 @@ Action = AuditEntry.Action
 # entry written with a key these tables do not know still reads safely, as "key: value".
 DETAIL_KEYS = {
     Action.CONVERSATION_VIEWED: ("reason",),
-    Action.CONVERSATION_CLAIMED: (),
+    Action.CONVERSATION_CLAIMED: ("reserved",),
     Action.CONVERSATION_TRANSFERRED: ("to",),
     Action.CONVERSATION_ENDED: ("by", "state", "left"),
     Action.CONVERSATION_CLOSED: (),
@@ -68,6 +68,7 @@ DETAIL_KEYS = {
     Action.APPOINTMENT_CANCELLED: (),
     Action.FEEDBACK_QUOTE_KEPT: (),
     Action.FEEDBACK_TEXT_DISCARDED: (),
+    Action.CLIENT_HISTORY_VIEWED: ("shown", "from"),
 }
 
 # What the referral form's fields are called, for "fields=summary,shared".
@@ -258,6 +259,14 @@ def _minutes(value):
     return _("%(minutes)s min.") % {"minutes": seconds // 60}
 
 
+def _shown(value, action, known):
+    return _("%(count)s eerdere gesprekken met hun notities") % {"count": _int(value) or 0}
+
+
+def _from(value, action, known):
+    return _("gelezen vanuit gesprek #%(code)s") % {"code": value[:4].upper()}
+
+
 def _amber(value, action, known):
     return _("oranje na %(time)s") % {"time": _minutes(value)}
 
@@ -280,6 +289,8 @@ VALUE_WORDS = {
     "invitation": _invitation,
     "amber": _amber,
     "red": _red,
+    "shown": _shown,
+    "from": _from,
 }
 FLAG_WORDS = {
     "left": lambda action: (
@@ -295,6 +306,7 @@ FLAG_WORDS = {
     "resubmit": lambda action: _("ongewijzigd opnieuw aangeboden"),
     "account_deleted": lambda action: _("de cliënt verwijderde het account"),
     "consent_ended": lambda action: _("de toestemming is beëindigd"),
+    "reserved": lambda action: _("het wachtte op een collega (supervisor nam het toch aan)"),
 }
 
 

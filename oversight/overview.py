@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from chat import availability, help_requests, queue, reply_waits
+from chat import availability, help_requests, queue, reply_waits, returning
 from chat.forms import ReplyWaitThresholdsForm
 from chat.models import Block, Conversation
 from handover.models import Referral
@@ -60,6 +60,9 @@ def snapshot(now=None):
     offline = [c for c in active if c.counsellor_id not in online_ids]
     active_in_danger = [c for c in active if c.in_danger]
     waiting_in_danger = list(in_danger[: queue.SHOWN])
+    # Chats that wait for one counsellor (asked for, or an appointment): for whom, how long.
+    reserved = returning.reserved_waiting(now)
+    reserved_shown = list(reserved[: queue.SHOWN])
     # Referrals waiting for a second person, oldest first. Facts only, never the summary:
     # reading it is the referral's own page, which the audit log records.
     awaiting_review = Referral.objects.awaiting_review()
@@ -74,6 +77,8 @@ def snapshot(now=None):
         "oldest_waiting": oldest_waiting,
         "waiting_in_danger": waiting_in_danger,
         "waiting_in_danger_more": waiting_in_danger_count - len(waiting_in_danger),
+        "reserved": reserved_shown,
+        "reserved_more": reserved.count() - len(reserved_shown) if reserved_shown else 0,
         "in_danger_count": waiting_in_danger_count + len(active_in_danger),
         "active_count": len(active),
         "active_in_danger": active_in_danger,

@@ -140,6 +140,12 @@ POLICY = {
     "medewerkers/gesprek/<uuid:conversation_id>/overdragen/": Rule({HANA}, "POST", CONV),
     "medewerkers/gesprek/<uuid:conversation_id>/hulp/": Rule({HANA}, "POST", CONV),
     "medewerkers/gesprek/<uuid:conversation_id>/blokkeren/": Rule({HANA}, "POST", CONV),
+    # A returning client's earlier chats (chat/client_history.py): the chat's counsellor.
+    "medewerkers/gesprek/<uuid:conversation_id>/eerder/": Rule({HANA}, args=CONV),
+    # One earlier chat of the same client: the matrix's client has none, so nobody.
+    "medewerkers/gesprek/<uuid:conversation_id>/eerder/<uuid:earlier_id>/": Rule(
+        frozenset(), args={**CONV, "earlier_id": "random_uuid"}
+    ),
     "medewerkers/gesprek/<uuid:conversation_id>/afronden/": Rule({HANA}, "POST", CONV),
     "medewerkers/gesprek/<uuid:conversation_id>/vervolgafspraak/": Rule({HANA}, args=CONV),
     "medewerkers/afspraak/<uuid:appointment_id>/": Rule({HANA}, "POST", APPOINTMENT),

@@ -75,6 +75,8 @@ SAMPLES = {
     "invitation": str(uuid.uuid4()),
     "amber": "120s",
     "red": "300s",
+    "shown": "3",
+    "from": "ab12",
 }
 
 
