@@ -61,6 +61,9 @@ class AuditEntry(models.Model):
         WHISPERED = "conversation.whispered", _("gefluisterd naar de hulpverlener")
         CONVERSATION_JOINED = "conversation.joined", _("openlijk bij het gesprek gekomen")
         CONVERSATION_SECOND_LEFT = "conversation.second_left", _("weer uit het gesprek gegaan")
+        # The pilot's evaluation report (oversight/evaluation.py): it leaves the organisation.
+        EVALUATION_VIEWED = "evaluation.viewed", _("evaluatierapport geopend")
+        EVALUATION_DOWNLOADED = "evaluation.downloaded", _("evaluatierapport gedownload (CSV)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -10,5 +10,7 @@ urlpatterns = [
     path("blokkade/<uuid:block_id>/", views.review_block, name="oversight-block-review"),
     path("logboek/", views.audit_log, name="oversight-audit-log"),
     path("statistiek/", views.statistics_page, name="oversight-statistics"),
+    path("evaluatie/", views.evaluation_page, name="oversight-evaluation"),
+    path("evaluatie/export.csv", views.evaluation_csv, name="oversight-evaluation-csv"),
     path("statistiek/export.csv", views.statistics_csv, name="oversight-statistics-csv"),
 ]

@@ -75,6 +75,8 @@ SAMPLES = {
     "invitation": str(uuid.uuid4()),
     "amber": "120s",
     "red": "300s",
+    "period": "2026-K3",
+    "part": "partners",
 }
 
 
