@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.browser import orm, staff_log_in
+from tests.helpers.browser import orm, serious_problems, staff_log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,6 +49,14 @@ def test_the_report_prints_as_a_clean_document(browser_context, server_url, tmp_
     staff_log_in(page, server_url, "sam", PASSWORD, REPORT)
     expect(page.get_by_role("heading", name="Evaluatie van de pilot")).to_be_visible()
     expect(page.locator(".top-bar")).to_be_visible()  # on screen the bar is there
+    assert serious_problems(page) == []
+    page.set_viewport_size({"width": 375, "height": 812})  # a phone: nothing wider than it
+    wide = page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right"
+        " > 376 && !e.closest('.table-wrap')).map(e => e.tagName + '.' + e.className).slice(0, 5)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, wide
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
