@@ -74,6 +74,9 @@ class AuditEntry(models.Model):
         # A returning client's earlier conversations and notes read from the workspace's
         # side panel (chat/client_history.py).
         CLIENT_HISTORY_VIEWED = "client_history.viewed", _("eerdere gesprekken ingezien")
+        # The pilot's evaluation report (oversight/evaluation.py): it leaves the organisation.
+        EVALUATION_VIEWED = "evaluation.viewed", _("evaluatierapport geopend")
+        EVALUATION_DOWNLOADED = "evaluation.downloaded", _("evaluatierapport gedownload (CSV)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -536,6 +536,13 @@ if not EXIT_URL.startswith(("https://", "http://")):
 if PRODUCTION and not EXIT_URL.startswith("https://"):
     # A plain-http exit shows up as "not secure" and can be altered on the way.
     raise ImproperlyConfigured("HOC_EXIT_URL must be an https:// address in production.")
+
+# The pilot's first day, for the evaluation report's quarters (oversight/evaluation.py):
+# YYYY-MM-DD, or empty for the day of the first contact record.
+try:
+    PILOT_START = date.fromisoformat(env("HOC_PILOT_START")) if env("HOC_PILOT_START") else None
+except ValueError:
+    raise ImproperlyConfigured("HOC_PILOT_START must be a date, YYYY-MM-DD.") from None
 
 # Daphne closes every WebSocket after this many seconds; at most the shortest absolute
 # session lifetime (clients: 2 hours). Clients reconnect and resume.

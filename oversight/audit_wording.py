@@ -69,6 +69,8 @@ DETAIL_KEYS = {
     Action.FEEDBACK_QUOTE_KEPT: (),
     Action.FEEDBACK_TEXT_DISCARDED: (),
     Action.CLIENT_HISTORY_VIEWED: ("shown", "from"),
+    Action.EVALUATION_VIEWED: ("period", "part"),
+    Action.EVALUATION_DOWNLOADED: ("period",),
 }
 
 # What the referral form's fields are called, for "fields=summary,shared".
@@ -275,6 +277,16 @@ def _red(value, action, known):
     return _("rood na %(time)s") % {"time": _minutes(value)}
 
 
+def _period(value, action, known):
+    if value == "pilot":
+        return _("periode: de hele pilot tot nu toe")
+    return _("periode: %(quarter)s") % {"quarter": value}
+
+
+def _part(value, action, known):
+    return _("alleen het deel voor partners") if value == "partners" else value
+
+
 # Keys written with a value (`to=4`) and bare flags (`left`), each in words.
 VALUE_WORDS = {
     "reason": _reason,
@@ -291,6 +303,8 @@ VALUE_WORDS = {
     "red": _red,
     "shown": _shown,
     "from": _from,
+    "period": _period,
+    "part": _part,
 }
 FLAG_WORDS = {
     "left": lambda action: (

@@ -24,7 +24,14 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from chat.availability import MAX_SPAN
-from chat.models import ContactRecord, ContactTheme, Conversation, OnlineSpan, ReplyTime
+from chat.models import (
+    ContactRecord,
+    ContactTheme,
+    Conversation,
+    Feedback,
+    OnlineSpan,
+    ReplyTime,
+)
 from handover.models import PRINTABLE_STATES, Referral
 
 THRESHOLD = 5  # counts below this (but above 0) are not shown
@@ -36,6 +43,7 @@ DEFAULT_DAYS = 28
 HOURS = range(24)
 MIN_VALUES = THRESHOLD  # medians, percentiles and shares over fewer values: "te weinig gegevens"
 MIN_SHIFT = timedelta(minutes=15)  # a shorter online span is no shift
+MAX_QUOTES = 30  # kept quotes listed for a period, at most
 
 
 # --- Published figures ----------------------------------------------------------------
@@ -325,6 +333,12 @@ class Statistics:
     left_wait: Spread
     occupancy: Occupancy
     per_shift: Spread
+    # The visitors' own answers (chat.models.Feedback), by month: see _feedback().
+    feedback_got: Table
+    feedback_again: Table
+    feedback_answered: Figure
+    feedback_text: Figure
+    quotes: tuple[str, ...]
     # True once suppress() made these the figures for outside the organisation.
     suppressed: bool = False
 
@@ -343,6 +357,8 @@ class Statistics:
             self.themes,
             self.referrals.by_partner,
             self.referrals.by_state,
+            self.feedback_got,
+            self.feedback_again,
         ]
 
 
@@ -457,7 +473,56 @@ def compute(start, end):
         ),
         occupancy=_occupancy(in_period, since, until),
         per_shift=spread(_shifts(since, until), "chats", Number),
+        **_feedback(start, end),
     )
+
+
+def feedback_months(start, end):
+    """The first days of the months that overlap `start`–`end`: feedback carries only the
+    month it was given (chat.models.Feedback), so it is counted by whole month, and a
+    period that starts or ends inside a month gets that whole month's feedback."""
+    return start.replace(day=1), end.replace(day=1)
+
+
+def _feedback(start, end):
+    """The visitors' answers of the months overlapping the period: how many answered, per
+    question (an unanswered question is its own row, so each table adds up to the answers),
+    how many wrote something in their own words (while it is kept), and the quotes a
+    supervisor kept (anonymised by them). The free text itself is never a figure."""
+    first, last = feedback_months(start, end)
+    given = Feedback.objects.filter(month__gte=first, month__lte=last)
+    answers = list(given.values("got_what_came_for", "would_chat_again"))
+    texts = 0
+    kept = []
+    # Sealed text opens only in its own row: read as rows, never shown, only counted.
+    for each in given.only("id", "better", "quote").iterator():
+        texts += bool(each.better or each.quote)
+        if each.quote:
+            kept.append(each.quote)
+
+    def per_answer(key, title, field, choices):
+        items = [*choices.choices, ("", _("geen antwoord"))]
+        return exact_table(
+            key,
+            title,
+            [(value or "none", label, _matching(answers, field, value)) for value, label in items],
+        )
+
+    return {
+        "feedback_got": per_answer(
+            "feedback_got",
+            _("Gekregen waarvoor de bezoeker kwam"),
+            "got_what_came_for",
+            Feedback.Got,
+        ),
+        "feedback_again": per_answer(
+            "feedback_again", _("Zou weer chatten"), "would_chat_again", Feedback.Again
+        ),
+        "feedback_answered": Figure(len(answers)),
+        "feedback_text": Figure(texts),
+        # Sorted, so not in the order they were given; at most MAX_QUOTES.
+        "quotes": tuple(sorted(kept)[:MAX_QUOTES]),
+    }
 
 
 def spread(queryset, field, kind=Duration):
@@ -687,6 +752,10 @@ def suppress(statistics):
             by_state=published["referrals_by_state"],
             without_consent=primary(referrals.without_consent.value),
         ),
+        feedback_got=published["feedback_got"],
+        feedback_again=published["feedback_again"],
+        feedback_answered=primary(statistics.feedback_answered.value),
+        feedback_text=primary(statistics.feedback_text.value),
         # Team hours name no one only over enough spans (one person's would be their hours).
         occupancy=occupancy
         if enough
@@ -771,6 +840,16 @@ def write_csv(statistics, out):
             "verwijzingen_zonder_toestemming",
             _("Verwijzingen zonder toestemming van de cliënt (meldcode)"),
             statistics.referrals.without_consent,
+        ),
+        (
+            "reacties_bezoekers",
+            _("Bezoekers die de vragen na het gesprek beantwoordden (per maand geteld)"),
+            statistics.feedback_answered,
+        ),
+        (
+            "reacties_met_tekst",
+            _("Van hen: met een toelichting in eigen woorden"),
+            statistics.feedback_text,
         ),
     ]
     for lead in statistics.referrals.lead_times:

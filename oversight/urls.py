@@ -11,5 +11,7 @@ urlpatterns = [
     path("logboek/", views.audit_log, name="oversight-audit-log"),
     path("reacties/", views.feedback_texts, name="oversight-feedback"),
     path("statistiek/", views.statistics_page, name="oversight-statistics"),
+    path("evaluatie/", views.evaluation_page, name="oversight-evaluation"),
+    path("evaluatie/export.csv", views.evaluation_csv, name="oversight-evaluation-csv"),
     path("statistiek/export.csv", views.statistics_csv, name="oversight-statistics-csv"),
 ]

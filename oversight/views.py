@@ -12,7 +12,7 @@ from accounts.decorators import staff_required, supervisor_required
 from chat import availability, blocks, help_requests, reply_waits
 from chat.models import Block, Conversation
 from oversight import audit_log as audit_log_module
-from oversight import audit_wording, charts, feedback_quotes, looks, statistics
+from oversight import audit_wording, charts, evaluation, feedback_quotes, looks, statistics
 from oversight import overview as overview_module
 from oversight.forms import BlockReviewForm, LookForm
 
@@ -154,4 +154,45 @@ def statistics_csv(request):
         f'attachment; filename="hoc-statistiek-{start.isoformat()}-{end.isoformat()}.csv"'
     )
     statistics.write_csv(statistics.compute(start, end), response)
+    return response
+
+
+# --- The evaluation report ------------------------------------------------------------------
+
+
+@require_safe
+@supervisor_required
+def evaluation_page(request):
+    """The printable report of a quarter or the whole pilot (?periode=2026-K3), or only its
+    part for partners (?deel=partners). Every figure suppressed; each opening audited."""
+    report = evaluation.build(request.GET.get("periode", evaluation.WHOLE))
+    if report is None:
+        raise Http404
+    part = request.GET.get("deel", "")
+    if part not in ("", evaluation.PARTNERS):
+        raise Http404
+    evaluation.note_seen(request.user, report, part=part)
+    context = {
+        "report": report,
+        "figures": report.figures,
+        "partners_only": part == evaluation.PARTNERS,
+        "threshold": statistics.THRESHOLD,
+        "minimum": statistics.MIN_VALUES,
+    }
+    return render(request, "oversight/evaluation.html", context)
+
+
+@require_safe
+@supervisor_required
+def evaluation_csv(request):
+    """The report's figures, one row per quarter and one for the whole pilot, for a
+    spreadsheet with Dutch settings; audited."""
+    report = evaluation.build(request.GET.get("periode", evaluation.WHOLE))
+    if report is None:
+        raise Http404
+    evaluation.note_seen(request.user, report, downloaded=True)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    today = report.period.end.isoformat()
+    response["Content-Disposition"] = f'attachment; filename="hoc-evaluatie-{today}.csv"'
+    evaluation.write_csv(report, response)
     return response

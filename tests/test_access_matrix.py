@@ -163,6 +163,8 @@ POLICY = {
     "medewerkers/overzicht/statistiek/": Rule(SUPERVISORS),
     "medewerkers/overzicht/reacties/": Rule(SUPERVISORS),
     "medewerkers/overzicht/statistiek/export.csv": Rule(SUPERVISORS),
+    "medewerkers/overzicht/evaluatie/": Rule(SUPERVISORS),
+    "medewerkers/overzicht/evaluatie/export.csv": Rule(SUPERVISORS),
     # --- referrals (handover/urls.py) ---
     "medewerkers/verwijzingen/": Rule(STAFF),
     "medewerkers/verwijzingen/nieuw/<uuid:conversation_id>/": Rule({HANA}, args=CONV),

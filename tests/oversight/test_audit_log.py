@@ -77,6 +77,8 @@ SAMPLES = {
     "red": "300s",
     "shown": "3",
     "from": "ab12",
+    "period": "2026-K3",
+    "part": "partners",
 }
 
 

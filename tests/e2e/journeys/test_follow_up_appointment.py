@@ -140,7 +140,9 @@ def test_a_follow_up_agreed_in_the_chat_brings_the_client_back_to_the_same_couns
     questions.get_by_role("group", name="Heb je gekregen waarvoor je kwam?").get_by_label(
         "Deels"
     ).check()
-    questions.get_by_role("group", name="Zou je nog eens met ons chatten?").get_by_label("Ja").check()
+    questions.get_by_role("group", name="Zou je nog eens met ons chatten?").get_by_label(
+        "Ja"
+    ).check()
     questions.get_by_label(re.compile("Wat kunnen we beter doen", re.I)).fill(BETTER)
     screenshots(client, "follow-up-questions")
     questions.get_by_role("button", name="Versturen").click()
