@@ -14,10 +14,15 @@ is counted there only as a protected figure, and no free text or name is in it.
 
 import datetime
 import re
+import shutil
+import subprocess
+import tempfile
 
 import pytest
 
+from tests.conftest import skip_or_fail
 from tests.e2e.test_chat import open_all_week
+from tests.e2e.test_evaluation_report import pages_of
 from tests.e2e.test_workspace import claim, say, start_chat
 from tests.helpers.browser import (
     DESKTOP,
@@ -92,6 +97,18 @@ def feedback_given():
     from chat.models import Feedback
 
     return [(f.got_what_came_for, f.would_chat_again, f.better) for f in Feedback.objects.all()]
+
+
+def pdf_text(pdf):
+    """The text of a PDF (pdftotext, Debian's poppler-utils, which .ci/run installs)."""
+    if not shutil.which("pdftotext"):
+        skip_or_fail("reading the printed report needs pdftotext (Debian's poppler-utils)")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        return subprocess.run(
+            ["pdftotext", file.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
 
 
 def log_in_client(page, server_url, passphrase):
@@ -191,9 +208,35 @@ def test_a_follow_up_agreed_in_the_chat_brings_the_client_back_to_the_same_couns
     report_is_printed(browser, server_url)
 
 
+def this_quarter():
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return f"{today.year}-K{(today.month - 1) // 3 + 1}"
+
+
 def report_is_printed(browser, server_url):
-    """The supervisor prints this quarter's report: a PDF of more than one page, with the
-    answers as protected figures only and no staff bar."""
+    """The supervisor chooses this quarter and prints it: a PDF of more than one page, in
+    which the one visitor's answer is a protected figure ("<5") and their words are absent,
+    as are the staff bar and any counsellor's name."""
+    from playwright.sync_api import expect
+
+    quarter = orm(this_quarter)
     supervisor = browser.new_context(locale="nl-NL", viewport=DESKTOP).new_page()
-    staff_log_in(supervisor, server_url, "sam", PASSWORD, "/medewerkers/overzicht/")
-    del supervisor
+    staff_log_in(supervisor, server_url, "sam", PASSWORD, "/medewerkers/overzicht/evaluatie/")
+    supervisor.get_by_label("Periode").select_option(quarter)
+    supervisor.get_by_role("button", name="Toon").click()
+    supervisor.wait_for_url(f"**periode={quarter}*")
+    answers = supervisor.locator("#report-summary").locator("..")
+    expect(answers.get_by_text("Reacties van bezoekers")).to_be_visible()
+    expect(supervisor.get_by_text(BETTER)).to_have_count(0)
+    screenshots(supervisor, "follow-up-report")
+
+    pdf = supervisor.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and pages_of(pdf) > 1
+    text = " ".join(pdf_text(pdf).split())
+    assert "Evaluatie van de pilot" in text
+    assert "Reacties van bezoekers <5" in text  # one answer: published only as a mark
+    assert BETTER not in text
+    for name in ("hana", "noor", "ilse", "Uitloggen"):
+        assert name not in text
