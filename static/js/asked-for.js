@@ -6,6 +6,7 @@
 
 const REFRESH_MS = 15000;
 const note = document.querySelector("[data-asked-note]");
+let shown = null; // the part's markup as last fetched
 
 async function refresh() {
   let response;
@@ -16,7 +17,12 @@ async function refresh() {
   }
   if (!response.ok || response.redirected) return false;
   const html = (await response.text()).trim();
-  if (html !== note.innerHTML.trim()) note.innerHTML = html;
+  if (html !== shown) {
+    // Parsed, never assigned as markup: the part is our own server's, swapped node by node.
+    const part = new DOMParser().parseFromString(html, "text/html");
+    note.replaceChildren(...[...part.body.childNodes].map((node) => document.importNode(node, true)));
+    shown = html;
+  }
   return html !== "";
 }
 

@@ -16,7 +16,7 @@ from django.db import connection
 from accounts import clients
 from accounts.models import StaffTOTPDevice
 from audit.models import AppendOnly, AuditEntry
-from chat import availability, blocks, conversations, notes, queue, transfers
+from chat import availability, blocks, conversations, feedback, notes, queue, transfers
 from chat.models import Availability, Message
 from common import encryption, key_ring
 from handover.models import Referral
@@ -88,6 +88,9 @@ def everything(robin, hana, otto, sam):
     blocks.block_visitor(conversation, otto, duration="1d", reason="scheldt steeds")
     StaffTOTPDevice.objects.create(user=hana, name="telefoon", key=secrets.token_hex(20))
     signups.register_signup("Wijkteam", "jeugdhulp", "a@example.org", datetime.date(2030, 1, 1))
+    answer = feedback.store(got_what_came_for="partly", better="sneller antwoorden graag")
+    answer.quote = "sneller antwoorden"
+    answer.save(update_fields=["quote"])
 
 
 def test_after_rotation_the_old_key_can_go_and_everything_still_reads(everything, settings):
