@@ -6,11 +6,9 @@ checks again that this user may still take part.
 """
 
 import asyncio
-import json
 import logging
 import random
 import time
-import uuid
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -23,6 +21,7 @@ from accounts import session_keys, sessions, staff
 from chat import (
     conversations,
     events,
+    frames,
     guests,
     leaving,
     observers,
@@ -35,7 +34,7 @@ from chat import (
 from chat.models import Message
 from common import metrics
 from common.db_threads import in_db_thread
-from common.refusals import InvalidFrame, NotAllowed, Refused
+from common.refusals import InvalidFrame, NotAllowed, Refused, SessionGone
 
 logger = logging.getLogger(__name__)
 
@@ -43,13 +42,12 @@ CLOSE_NOT_ALLOWED = 4403
 CLOSE_SESSION_ENDED = 4401
 CLOSE_TOO_MANY_SOCKETS = 4429
 CLOSE_INTERNAL_ERROR = 1011
+CLOSE_NO_SUCH_SOCKET = 4404
 RATE_PER_SECOND = 5
 # Every socket checks its session, user and conversation against the database this often,
 # as a backstop: log-out, deactivation and the like close sockets at once through the channel
 # layer, which delivers at most once; idle expiry has no event at all.
 RECHECK_SECONDS = 60
-# A sequence number in a frame must fit the seq column (PositiveIntegerField).
-SEQ_MAX = 2**31 - 1
 # PostgreSQL or Redis failing under a frame: the client keeps its message and retries.
 # Django wraps psycopg's errors in DatabaseError and redis-py its socket errors in
 # RedisError; ConnectionError and TimeoutError are what a socket raises unwrapped. Not
@@ -66,10 +64,11 @@ def _authorise(user, session, conversation_id):
     Anonymous sessions holding a chat have the clients' lifetimes too (accounts/sessions.py).
     """
     sessions.ensure_clocks(session, user, save=True)
-    if sessions.has_lifetime(session, user):
-        if sessions.is_expired(session, user):
-            raise NotAllowed
-        sessions.note_activity(session, user, save=True)
+    if not sessions.has_lifetime(session, user) or sessions.is_expired(session, user):
+        # Nothing to act for: an anonymous session that holds no chat (the one that did
+        # expired and is gone) or one past its limits.
+        raise SessionGone
+    sessions.note_activity(session, user, save=True)
     staff_member = user.is_authenticated and user.is_staff_member
     if staff_member and not staff.is_verified_session(user, session):
         raise NotAllowed
@@ -142,33 +141,9 @@ def _end(user, session, conversation_id):
     conversations.end_conversation(conversation, by=role, actor=user)
 
 
-def frame_seq(value):
-    """A sequence number from a frame, or InvalidFrame: NaN, Infinity and numbers beyond
-    the column would otherwise fail deep in the database or the channel layer."""
-    try:
-        number = int(value)
-    except (OverflowError, ValueError, TypeError):
-        raise InvalidFrame from None
-    if not 0 <= number <= SEQ_MAX:
-        raise InvalidFrame
-    return number
-
-
-def is_text(value):
-    """JSON can carry a lone surrogate ("\\ud800"), which is no text and cannot be stored."""
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def frame_id(value):
-    """A message's client id from a frame (a UUID), or InvalidFrame."""
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise InvalidFrame from None
+def close_code(refused):
+    """4401 when logging in again may help, 4403 when nothing will (docs/protocol.md)."""
+    return CLOSE_SESSION_ENDED if isinstance(refused, SessionGone) else CLOSE_NOT_ALLOWED
 
 
 # Asked after a visitor's page went away; held here so the tasks are not collected.
@@ -211,6 +186,9 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
             await super().__call__(scope, receive, send)
         except Exception:
             metrics.socket_errors.add()
+            # Channels skips disconnect() after a handler raised: without this the dead
+            # socket would stay in its groups (and a visitor's page would never count as gone).
+            await self.disconnect_after_crash()
             raise
         finally:
             if self.rechecks is not None:
@@ -231,6 +209,19 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
             return
         await super().websocket_connect(message)
 
+    async def disconnect_after_crash(self):
+        try:
+            await self.disconnect(CLOSE_INTERNAL_ERROR)
+        except Exception:
+            logger.exception("Cleaning up after a crashed socket failed")
+
+    async def refuse(self, refused):
+        """Accept, then close with the code that says why. A handshake refused at HTTP
+        reaches a browser as 1006, which a page cannot tell from a network failure, so it
+        would try again for ever (docs/protocol.md, close codes). Not counted as open."""
+        await super().accept()
+        await self.close(code=close_code(refused))
+
     async def accept(self, subprotocol=None, headers=None):
         await super().accept(subprotocol, headers)
         if not self.counted:
@@ -248,7 +239,8 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
 
     async def leave_groups(self):
-        for group in getattr(self, "groups_joined", ()):
+        groups, self.groups_joined = getattr(self, "groups_joined", ()), ()
+        for group in groups:
             await self.channel_layer.group_discard(group, self.channel_name)
 
     def start_rechecks(self):
@@ -286,6 +278,7 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
 
 class ConversationConsumer(CountedConsumer):
     socket_kind = "conversation"
+    seq_sent = 0  # the highest message seq this socket has sent: no one reads beyond it
 
     async def connect(self):
         self.conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
@@ -294,8 +287,8 @@ class ConversationConsumer(CountedConsumer):
             conversation, self.role = await in_db_thread(_authorise)(
                 self.user, self.session, self.conversation_id
             )
-        except Refused:
-            await self.close(code=CLOSE_NOT_ALLOWED)
+        except Refused as refused:
+            await self.refuse(refused)
             return
         except UNAVAILABLE:
             await self.close()  # the handshake fails; the page tries again with backoff
@@ -352,15 +345,13 @@ class ConversationConsumer(CountedConsumer):
         if not sessions.has_lifetime(self.session, self.user):
             return False
         if sessions.is_expired(self.session, self.user):
-            raise NotAllowed
+            raise SessionGone
         return time.time() - self.session[sessions.SEEN] > ACTIVITY_SAVE_SECONDS
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
-            content = json.loads(text_data or "")
-        except ValueError:
-            content = None
-        if not isinstance(content, dict):
+            content = frames.parse(text_data)
+        except frames.BadJson:
             if self.within_rate():
                 await self.error("bad_json", "Frames are JSON objects.")
             else:
@@ -386,7 +377,7 @@ class ConversationConsumer(CountedConsumer):
         except Refused as refused:
             if refused.code == NotAllowed.code:
                 await self.error(refused.code, "You are not part of this conversation.", content)
-                await self.close(code=CLOSE_NOT_ALLOWED)
+                await self.close(code=close_code(refused))
             else:
                 await self.error(refused.code, refused.message, content)
         except InvalidFrame:
@@ -425,19 +416,18 @@ class ConversationConsumer(CountedConsumer):
     # --- Handlers (a fixed table: the client's "type" never picks a method by name) ---
 
     async def on_resume(self, content):
-        after = frame_seq(content.get("after", 0))
+        after = frames.seq(content.get("after", 0))
         missed, status = await in_db_thread(_resume)(
             self.user, self.session, self.conversation_id, after
         )
         for event in missed:
             await self.send_json(event)
+        self.seq_sent = max(self.seq_sent, status["last_seq"])
         await self.send_json(status)
 
     async def on_send(self, content):
-        body = content.get("body")
-        client_id = frame_id(content.get("id"))
-        if not isinstance(body, str) or not is_text(body):
-            raise InvalidFrame
+        client_id = frames.message_id(content.get("id"))
+        body = frames.body(content.get("body"))
         note_activity = self.session_allows_sending()
         seq = await in_db_thread(_send)(
             self.conversation, self.role, self.user, body, client_id, self.session, note_activity
@@ -453,7 +443,9 @@ class ConversationConsumer(CountedConsumer):
             await self.channel_layer.group_send(*told)
 
     async def on_read(self, content):
-        told = events.read(self.conversation, self.role, frame_seq(content.get("seq")))
+        # No one reads past what this socket was sent: clamped to it, without a query.
+        seq = min(frames.seq(content.get("seq")), self.seq_sent)
+        told = events.read(self.conversation, self.role, seq) if seq > 0 else None
         if told is not None:
             await self.channel_layer.group_send(*told)
 
@@ -504,15 +496,17 @@ class ConversationConsumer(CountedConsumer):
             # The look's time is up: nothing more reaches this socket (checked in memory).
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
+        if message["event"].get("type") == "message":
+            self.seq_sent = max(self.seq_sent, message["event"]["seq"])
         await self.send_json(message["event"])
         if message.get("close"):
             await self.close(code=CLOSE_NOT_ALLOWED)
 
 
 def _authorise_staff(user, session):
-    if not user.is_authenticated or not user.is_staff_member:
-        raise NotAllowed
-    if sessions.is_expired(session, user) or not staff.is_verified_session(user, session):
+    if not user.is_authenticated or sessions.is_expired(session, user):
+        raise SessionGone
+    if not user.is_staff_member or not staff.is_verified_session(user, session):
         raise NotAllowed
 
 
@@ -533,8 +527,8 @@ class QueueConsumer(CountedConsumer):
         try:
             await database_sync_to_async(_authorise_staff)(self.user, self.session)
             self.role = events.SUPERVISOR if self.user.is_supervisor else events.COUNSELLOR
-        except Refused:
-            await self.close(code=CLOSE_NOT_ALLOWED)
+        except Refused as refused:
+            await self.refuse(refused)
             return
         await self.join_groups(events.QUEUE_GROUP)
         await self.accept()

@@ -31,6 +31,11 @@ class NotAllowed(Refused):
     """This person may not take this step on this object (not theirs, wrong role)."""
 
 
+class SessionGone(NotAllowed):
+    """There is no session to act for: none that holds anything, or it ended (expired,
+    logged out). A socket closes with 4401 for it, not 4403: logging in again may help."""
+
+
 class InvalidFrame(ValueError):
     """A frame, or a field in it, is malformed: not a rule's refusal and not a bug."""
 

@@ -352,11 +352,18 @@ function startChat(root) {
     if (!root.closest("[hidden]")) endedBox.focus();
   }
 
-  // The server said no (session ended, chat handed over): socket.js does not try again.
-  function refuse(reason) {
+  // The server said no (4401 the session is gone, 4403 not yours, 4404 no such chat, or the
+  // chat was handed over): socket.js does not try again, and the page says what to do.
+  function refuse(reason, code) {
     stop();
-    const message = reason || text.msgNotAllowed;
+    const message = reason || (code === 4401 && text.msgSessionEnded) || text.msgNotAllowed;
     showStateText(message);
+    const next = root.querySelector("[data-chat-ended-next]");
+    const refusedLinks = root.querySelector("[data-chat-refused-links]");
+    if (refusedLinks && !reason) {
+      refusedLinks.hidden = false;
+      if (next) next.hidden = true;
+    }
     if (endForm) endForm.hidden = true;
     endedBox.querySelector("[data-chat-ended-text]").textContent = message;
     form.hidden = true;
@@ -544,7 +551,7 @@ function startChat(root) {
       offlineNotice.hidden = false;
       clearTimeout(waitingTimer);
     },
-    onRefused: () => refuse(),
+    onRefused: (code) => refuse(null, code),
   });
 }
 

@@ -1,17 +1,20 @@
 // A WebSocket to our own server that comes back after it drops: the one reconnect of every
 // page, used by the chat widget (chat.js) and the staff pages' queue (queue.js).
 //
-// - After a drop it tries again after 1 s, doubling up to 15 s, each wait ±25 % at random,
-//   so a server restart is not answered by every browser in the same second.
-// - 4401 (the session ended) and 4403 (not allowed) mean trying again cannot help
-//   (docs/protocol.md, close codes): the socket stays closed and `onRefused(code)` decides.
+// - After a drop it tries again after a random wait between 0.25 s and a ceiling that
+//   starts at 1 s and doubles with every failure up to 30 s ("full jitter"), so a server
+//   restart is not answered by every browser in the same second, nor in waves.
+// - 4401 (no session, or it ended), 4403 (not allowed) and 4404 (no such socket) mean trying
+//   again cannot help (docs/protocol.md, close codes): the socket stays closed and
+//   `onRefused(code)` decides what the page says.
 // - Offline, another try cannot work: the socket is dropped at once (browsers keep a dead
 //   one open for a while) and the "online" event connects again.
 // - Leaving the page closes it; a page brought back from the back-forward cache reconnects.
 
-const NO_RECONNECT = [4401, 4403];
+const NO_RECONNECT = [4401, 4403, 4404];
+const MIN_RETRY_MS = 250;
 const FIRST_RETRY_MS = 1000;
-const MAX_RETRY_MS = 15000;
+const MAX_RETRY_MS = 30000;
 
 export function keepOpen(path, { onOpen = () => {}, onFrame, onLost = () => {}, onRefused }) {
   let socket = null;
@@ -66,9 +69,9 @@ export function keepOpen(path, { onOpen = () => {}, onFrame, onLost = () => {}, 
     if (stopped || paused) return;
     onLost();
     if (retryTimer !== null || navigator.onLine === false) return;
-    const base = Math.min(FIRST_RETRY_MS * 2 ** attempt, MAX_RETRY_MS);
+    const ceiling = Math.min(FIRST_RETRY_MS * 2 ** Math.min(attempt, 10), MAX_RETRY_MS);
     attempt += 1;
-    const delay = base * (0.75 + Math.random() * 0.5);
+    const delay = Math.max(MIN_RETRY_MS, Math.random() * ceiling);
     retryTimer = setTimeout(() => {
       retryTimer = null;
       connect();

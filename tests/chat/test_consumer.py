@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from chat import conversations, queue
-from tests.helpers.sockets import connect, queue_socket, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, queue_socket, refusal, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,8 +119,7 @@ def strangers(otto):
 async def test_only_participants_may_connect(chat, strangers):
     conversation, _, _ = chat
     for cookie in strangers:
-        _, ok, code = await connect(conversation, cookie)
-        assert not ok and code == 4403
+        assert await refusal(conversation, cookie) == 4403
 
 
 @pytest.fixture
@@ -130,8 +129,7 @@ def unverified_hana(hana):
 
 async def test_staff_without_a_second_factor_are_refused(chat, unverified_hana):
     conversation, _, _ = chat
-    _, ok, code = await connect(conversation, unverified_hana)
-    assert not ok and code == 4403
+    assert await refusal(conversation, unverified_hana) == 4403
 
 
 async def test_typing_shows_only_to_the_counsellor(chat):
@@ -170,8 +168,8 @@ async def test_quick_exit_closes_the_visitors_socket(chat):
     assert (ended["event"], ended["left"]) == ("ended", True)
     closed = await visitor.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": 4401}
-    _, ok, code = await connect(conversation, visitor_key)  # the old cookie is worthless
-    assert not ok and code == 4403
+    # The old cookie is worthless: no session holds the chat any more.
+    assert await refusal(conversation, visitor_key) == 4401
 
 
 async def test_logging_out_closes_a_counsellors_socket(chat):
@@ -191,8 +189,7 @@ def queue_keys(hana, otto):
 
 async def test_the_queue_socket_tells_counsellors_when_someone_joins(queue_keys):
     verified, unverified = queue_keys
-    _, ok, code = await queue_socket(unverified)
-    assert not ok and code == 4403
+    assert await refusal("/ws/queue/", unverified) == 4403
     listener, ok, _ = await queue_socket(verified)
     assert ok
     await database_sync_to_async(conversations.open_conversation)(
@@ -204,8 +201,18 @@ async def test_the_queue_socket_tells_counsellors_when_someone_joins(queue_keys)
 
 async def test_read_markers_go_from_the_visitor_to_the_counsellor_only(chat):
     conversation, visitor_key, hana_key = chat
+
+    def counsellor_writes(text):
+        conversations.post_message(
+            conversation, "counsellor", text, uuid.uuid4(), conversation.counsellor
+        )
+
+    for text in ("een", "twee", "drie"):
+        await database_sync_to_async(counsellor_writes)(text)
     visitor, _, _ = await connect(conversation, visitor_key)
     counsellor, _, _ = await connect(conversation, hana_key)
+    await visitor.send_json_to({"type": "resume", "after": 0})
+    assert [(await visitor.receive_json_from(timeout=5))["type"] for _ in range(4)][-1] == "resumed"
     await visitor.send_json_to({"type": "read", "seq": 3})
     assert await counsellor.receive_json_from(timeout=5) == {
         "type": "read",

@@ -12,7 +12,7 @@ from handover import referrals
 from handover.models import Referral
 from partners.models import Partner
 from tests.handover.conftest import active_conversation, consented_draft, in_state
-from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, refusal, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,6 +93,5 @@ async def test_the_guest_joins_late_and_is_removed(three_way, hana):
     assert (await guest.receive_json_from(timeout=5))["from"] == "system"
     closed = await guest.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": 4403}
-    _, ok, code = await connect(conversation, guest_key)
-    assert not ok and code == 4403
+    assert await refusal(conversation, guest_key) == 4403
     await visitor.disconnect()

@@ -162,7 +162,7 @@ async def test_the_guests_socket_closes_when_the_visitor_withdraws(hana):
 
     from tests.handover.conftest import active_conversation
     from tests.handover.test_guest_socket import guest_cookie, partner
-    from tests.helpers.sockets import connect, visitor_cookie
+    from tests.helpers.sockets import connect, refusal, visitor_cookie
 
     def three_way():
         conversation = active_conversation(hana)
@@ -193,8 +193,7 @@ async def test_the_guests_socket_closes_when_the_visitor_withdraws(hana):
     visitor, _, _ = await connect(conversation, visitor_key)
     await visitor.send_json_to({"type": "message.send", "id": str(uuid.uuid4()), "body": "geheim"})
     assert (await visitor.receive_json_from(timeout=5))["type"] == "ack"
-    _, ok, code = await connect(conversation, guest_key)
-    assert not ok and code == 4403
+    assert await refusal(conversation, guest_key) == 4403
     joined = await in_db(lambda: Client().post(f"/chat/gast/{unused_token}/").status_code)()
     assert joined == 410
     await visitor.disconnect()

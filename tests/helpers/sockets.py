@@ -50,6 +50,19 @@ async def queue_socket(cookie, **header_options):
     return await open_socket("/ws/queue/", cookie, **header_options)
 
 
+async def refusal(path_or_conversation, cookie=None, **header_options):
+    """The close code of a socket the server refuses: it is accepted and then closed at
+    once with a code that says why (docs/protocol.md, close codes). Fails if it stays open."""
+    path = path_or_conversation
+    if not isinstance(path, str):
+        path = f"/ws/chat/{path.pk}/"
+    socket, connected, code = await open_socket(path, cookie, **header_options)
+    assert connected, f"refused at the handshake ({code}), which a browser sees as 1006"
+    closed = await socket.receive_output(timeout=5)
+    assert closed["type"] == "websocket.close", closed
+    return closed["code"]
+
+
 def visitor_cookie(conversation):
     """The session key of an anonymous visitor whose session holds `conversation`."""
     session = Client().session

@@ -15,7 +15,7 @@ from audit.models import AuditEntry
 from chat import closing, conversations, events, guests, observers, queue
 from chat.models import Message, Note, SecondCounsellor
 from tests.conftest import log_in
-from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, refusal, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,15 +67,12 @@ def end_grant(session_key, conversation):
 
 async def test_without_an_audited_look_a_supervisor_is_refused_with_4403(chat, sam):
     key = await database_sync_to_async(staff_cookie)(sam)
-    _, connected, code = await connect(chat, key)
-    assert not connected and code == 4403
+    assert await refusal(chat, key) == 4403
     # Asking for the reason is not enough: only the POST with a reason grants the look.
     browser = await database_sync_to_async(log_in)(Client(), sam)
     await database_sync_to_async(browser.get)(f"/medewerkers/overzicht/gesprek/{chat.pk}/")
-    _, connected, code = await connect(
-        chat, await database_sync_to_async(lambda: browser.session.session_key)()
-    )
-    assert not connected and code == 4403
+    session_key = await database_sync_to_async(lambda: browser.session.session_key)()
+    assert await refusal(chat, session_key) == 4403
 
 
 async def test_after_the_look_the_supervisor_reads_live_and_the_visitor_hears_nothing(
@@ -128,8 +125,7 @@ async def test_when_the_grant_runs_out_the_next_frame_is_refused(chat, sam):
     await observer.send_json_to({"type": "resume", "after": 0})
     assert (await observer.receive_json_from(timeout=5))["code"] == "not_allowed"
     assert await observer.receive_output(timeout=5) == NOT_ALLOWED
-    _, connected, code = await connect(chat, key)
-    assert not connected and code == 4403
+    assert await refusal(chat, key) == 4403
 
 
 async def test_a_grant_that_ran_out_lets_no_event_through(chat, sam, monkeypatch):
@@ -151,15 +147,13 @@ async def test_at_log_out_the_observer_socket_closes_and_the_next_connect_is_ref
     assert connected
     await database_sync_to_async(browser.post)("/medewerkers/uitloggen/")
     assert await observer.receive_output(timeout=5) == SESSION_ENDED
-    _, connected, code = await connect(chat, key)
-    assert not connected and code == 4403
+    assert await refusal(chat, key) == 4401  # the session is gone: log in again
 
 
 async def test_counsellors_cannot_observe_anyone_elses_chat(chat, otto):
     # The look itself refuses a counsellor an open chat, and grants nothing.
     _, key = await database_sync_to_async(looked)(otto, chat)
-    _, connected, code = await connect(chat, key)
-    assert not connected and code == 4403
+    assert await refusal(chat, key) == 4403
 
     # Nor does a grant written into a counsellor's session by hand count.
     def forge():
@@ -168,8 +162,7 @@ async def test_counsellors_cannot_observe_anyone_elses_chat(chat, otto):
         store.save()
 
     await database_sync_to_async(forge)()
-    _, connected, code = await connect(chat, key)
-    assert not connected and code == 4403
+    assert await refusal(chat, key) == 4403
 
 
 def guest_cookie(conversation, hana):
