@@ -22,7 +22,7 @@ from common import metrics
 from hoc import health
 from hoc.asgi import application
 from tests.e2e.conftest import free_port, start_daphne, stop_daphne
-from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, refusal, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -261,9 +261,7 @@ async def test_open_sockets_count_up_and_back_down(chat):
     await visitor.disconnect()
     assert await figure(OPEN) == before
 
-    refused, ok, _ = await connect(conversation, stranger_key)
-    assert not ok
-    await refused.disconnect()
+    assert await refusal(conversation, stranger_key) == 4403
     assert await figure(OPEN) == before  # a refused socket was never counted, so not down
 
 
