@@ -31,6 +31,7 @@ NOT_PAGES = {
     "counsel-sound": "POST only: the bar's sound button, tested below",
     "counsel-bar": "the bar's waiting count alone, for queue.js",
     "oversight-statistics-csv": "a CSV file",
+    "oversight-evaluation-csv": "a CSV file",
     "oversight-reply-waits": "POST only: the overview's thresholds form, on the overview",
 }
 # The pages before anyone is logged in: the plain bar, no console.
@@ -127,6 +128,7 @@ def test_every_staff_page_has_the_console_layout_and_no_serious_violations(
         "oversight-statistics": "/medewerkers/overzicht/statistiek/",
         "oversight-audit-log": "/medewerkers/overzicht/logboek/",
         "oversight-feedback": "/medewerkers/overzicht/reacties/",
+        "oversight-evaluation": "/medewerkers/overzicht/evaluatie/",
         "canned-list": "/medewerkers/snelle-antwoorden/",
     }
     # A new staff page without arguments must be visited here (or said to be no page).
