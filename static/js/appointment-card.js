@@ -11,6 +11,8 @@
 // After an answer the focus goes back to the message box and the card fires
 // "card:answered" (bubbling; detail {id, decision, state, status}), as the consent card does.
 
+import { refreshOn } from "./cards.js";
+
 const ZERO = "00000000-0000-0000-0000-000000000000";
 
 function startCards(box) {
@@ -134,14 +136,7 @@ function startCards(box) {
   }
   if (list !== ownList) box.hidden = true;
 
-  document.addEventListener("chat:frame", (event) => {
-    if (event.detail && event.detail.type === "appointment") refresh();
-  });
-  document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) refresh();
-  });
-  window.addEventListener("online", refresh);
-  refresh();
+  refreshOn("appointment", refresh);
 }
 
 for (const box of document.querySelectorAll("[data-appointment-cards]")) startCards(box);

@@ -14,6 +14,8 @@
 // After an answer the card shrinks to that line, the focus goes back to the message box,
 // and the card fires "card:answered" (bubbling; detail {id, decision, state, status}).
 
+import { refreshOn } from "./cards.js";
+
 const ZERO = "00000000-0000-0000-0000-000000000000";
 
 function startCards(box) {
@@ -223,14 +225,7 @@ function startCards(box) {
   }
   if (list !== ownList) box.hidden = true;
 
-  document.addEventListener("chat:frame", (event) => {
-    if (event.detail && event.detail.type === "referral") refresh();
-  });
-  document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) refresh();
-  });
-  window.addEventListener("online", refresh);
-  refresh();
+  refreshOn("referral", refresh);
 }
 
 for (const box of document.querySelectorAll("[data-referral-cards]")) startCards(box);
