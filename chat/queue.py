@@ -157,8 +157,9 @@ class Listing:
 
 
 def listing(user=None, now=None):
-    """For a counsellor (`user`), the chats that ask for them come first in each list, and
-    every listed chat says whether it is reserved (chat/returning.py `mark`)."""
+    """For a counsellor (`user`), someone in direct danger comes first in each list, then
+    the chats that ask for them, then the rest in the queue's order; every listed chat says
+    whether it is reserved (chat/returning.py `mark`)."""
     now = now or timezone.now()
     return Listing(
         waiting=_first(waiting(), user, now),
@@ -169,9 +170,20 @@ def listing(user=None, now=None):
 
 
 def _first(chats, user, now):
-    mine = list(chats.filter(asked_for=user)[:SHOWN]) if user is not None else []
-    rest = chats.exclude(asked_for=user) if user is not None else chats
-    return returning.mark(mine + list(rest[: SHOWN - len(mine)]), now)
+    if user is None:
+        return returning.mark(list(chats[:SHOWN]), now)
+    # A returning client's wish must not put them before someone in danger.
+    danger = Q(priority=Priority.IN_DANGER)
+    listed = []
+    for part in (
+        chats.filter(danger),
+        chats.filter(asked_for=user).exclude(danger),
+        chats.exclude(danger).exclude(asked_for=user),
+    ):
+        listed += list(part[: SHOWN - len(listed)])
+        if len(listed) >= SHOWN:
+            break
+    return returning.mark(listed, now)
 
 
 def oldest_waiting():

@@ -109,11 +109,16 @@ def test_a_chat_for_an_online_counsellor_with_room_goes_to_them_first(robin, peo
     assert "Je gesprek gaat eerst naar de hulpverlener naar wie je vroeg." in waiting
     assert "Nu praten met wie er vrij is" in waiting and "hana" not in waiting
 
-    # hana sees it first and flagged; otto sees it waits for a colleague and cannot take it.
-    other = conversations.open_conversation(for_whom="self", minor="no", in_danger=True)
+    # hana sees it flagged, before everyone else but someone in danger; otto sees it waits
+    # for a colleague and cannot take it.
+    ordinary = conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
+    ordinary.created_at = chat.created_at - datetime.timedelta(minutes=5)  # waited longer
+    ordinary.save(update_fields=["created_at"])
+    danger = conversations.open_conversation(for_whom="self", minor="no", in_danger=True)
     hana_queue = log_in(Client(), hana).get("/medewerkers/wachtrij/").content.decode()
     assert "Vraagt naar jou" in hana_queue
-    assert hana_queue.index(f"claim-{chat.pk}") < hana_queue.index(f"claim-{other.pk}")
+    order = sorted((hana_queue.index(f"claim-{c.pk}"), c) for c in (chat, ordinary, danger))
+    assert [c for _at, c in order] == [danger, chat, ordinary]
     otto_queue = log_in(Client(), otto).get("/medewerkers/wachtrij/").content.decode()
     assert "Wacht op een collega" in otto_queue and f"claim-{chat.pk}" not in otto_queue
     with pytest.raises(queue.ReservedForColleague) as refused:
