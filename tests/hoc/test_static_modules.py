@@ -1,5 +1,6 @@
 """The hashed static files in production: a page module's imports name the hashed module, so
-a changed shared module (socket.js, tone.js, cards.js) is never served to a page from a year's cache."""
+a changed shared module (socket.js, tone.js, cards.js) is never served to a page from a
+year's cache."""
 
 import re
 
