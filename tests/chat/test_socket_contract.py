@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 
 from chat import conversations, queue
 from chat.consumers import ConversationConsumer
-from tests.helpers.sockets import connect, refusal, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, refusal, staff_cookie, until_crashed, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -160,7 +160,7 @@ async def test_a_socket_that_crashed_has_left_its_groups(chat, monkeypatch):
     assert channels[0] in members(conversation.group_name)
     await database_sync_to_async(post)(conversation, "hallo")
     with pytest.raises(RuntimeError):
-        await visitor.receive_output(timeout=5)
+        await until_crashed(visitor)
     assert channels[0] not in members(conversation.group_name)
 
 

@@ -4,6 +4,9 @@ The communicator carries our page's Origin and Host (the origin check refuses an
 else, tests/hoc/test_origin.py) and the session cookie of whoever is connecting.
 """
 
+import asyncio
+import time
+
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -74,3 +77,17 @@ def visitor_cookie(conversation):
 def staff_cookie(user, verified=True):
     """The session key of `user` logged in (with the second factor unless `verified` is False)."""
     return log_in(Client(), user, verified=verified).session.session_key
+
+
+async def until_crashed(communicator, within=5.0):
+    """Wait for the socket's application to end, and raise what it raised. asgiref's
+    communicator surfaces an application's exception only when a wait for output times out
+    (and cancels the application on a timeout of its own), so this watches the application's
+    task instead of waiting a whole timeout."""
+    deadline = time.monotonic() + within
+    while not communicator.future.done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the socket did not crash within {within} s")
+        await asyncio.sleep(0.01)
+    communicator.future.result()
+    raise AssertionError("the socket ended without an exception")
