@@ -11,7 +11,7 @@
 // After an answer the focus goes back to the message box and the card fires
 // "card:answered" (bubbling; detail {id, decision, state, status}), as the consent card does.
 
-import { refreshOn } from "./cards.js";
+import { placeInList, refreshOn } from "./cards.js";
 
 const ZERO = "00000000-0000-0000-0000-000000000000";
 
@@ -32,13 +32,7 @@ function startCards(box) {
   }
 
   function place(element, afterSeq) {
-    element.dataset.seq = `${afterSeq || 0}.6`;
-    const seq = Number(element.dataset.seq);
-    const later = [...list.children].find(
-      (other) => other !== element && (!other.dataset.seq || Number(other.dataset.seq) > seq),
-    );
-    if (element.parentNode === list && element.nextElementSibling === (later || null)) return;
-    list.insertBefore(element, later || null);
+    placeInList(list, element, afterSeq, "6");
   }
 
   function bringIntoView(element) {

@@ -12,3 +12,16 @@ export function refreshOn(type, refresh) {
   window.addEventListener("online", refresh);
   refresh();
 }
+
+// A card in the message list by seq, as chat.js places messages: after the last message
+// said before it was asked (`afterSeq`), messages on their way (no seq yet) staying last.
+// `fraction` keeps kinds of card that follow the same message in a fixed order.
+export function placeInList(list, element, afterSeq, fraction) {
+  element.dataset.seq = `${afterSeq || 0}.${fraction}`;
+  const seq = Number(element.dataset.seq);
+  const later = [...list.children].find(
+    (other) => other !== element && (!other.dataset.seq || Number(other.dataset.seq) > seq),
+  );
+  if (element.parentNode === list && element.nextElementSibling === (later || null)) return;
+  list.insertBefore(element, later || null);
+}

@@ -14,7 +14,7 @@
 // After an answer the card shrinks to that line, the focus goes back to the message box,
 // and the card fires "card:answered" (bubbling; detail {id, decision, state, status}).
 
-import { refreshOn } from "./cards.js";
+import { placeInList, refreshOn } from "./cards.js";
 
 const ZERO = "00000000-0000-0000-0000-000000000000";
 
@@ -98,16 +98,8 @@ function startCards(box) {
     return element;
   }
 
-  // In the message list by seq, as chat.js places messages: the card sits after the last
-  // message said before it was asked (messages on their way, without a seq, stay last).
   function place(element, afterSeq) {
-    element.dataset.seq = `${afterSeq || 0}.5`;
-    const seq = Number(element.dataset.seq);
-    const later = [...list.children].find(
-      (other) => other !== element && (!other.dataset.seq || Number(other.dataset.seq) > seq),
-    );
-    if (element.parentNode === list && element.nextElementSibling === (later || null)) return;
-    list.insertBefore(element, later || null);
+    placeInList(list, element, afterSeq, "5");
   }
 
   // Into view in the list and the page: the question and both buttons at once. The
