@@ -113,7 +113,7 @@ def percentile(values, p):
     return values[max(0, int(len(values) * p / 100 + 0.999999) - 1)] if values else None
 
 
-def claims(pick_from=10):
+def claims(pick_from=0):
     from django.db import connection
 
     from chat import conversations, queue
@@ -138,6 +138,14 @@ def claims(pick_from=10):
         while True:
             began = time.perf_counter()
             try:
+                if pick_from == 0:
+                    # "Volgende aannemen": one statement takes the head (queue.claim_next).
+                    try:
+                        head = queue.claim_next(counsellor)
+                    except queue.NobodyWaiting:
+                        return
+                    wins.append((head.pk, counsellor.pk))
+                    continue
                 # Each counsellor takes one of the chats at the top of the list they see,
                 # as on the queue page; everyone taking the very first one is the worst
                 # case (--claim-head).
@@ -150,12 +158,12 @@ def claims(pick_from=10):
                     wins.append((head.pk, counsellor.pk))
                 except queue.AlreadyClaimed:
                     lost_races[0] += 1
-                except Exception as e:  # AtCapacity and the like: this counsellor stops
-                    refused[type(e).__name__] += 1
-                    return
+            except Exception as e:  # AtCapacity and the like: this counsellor stops
+                refused[type(e).__name__] += 1
+                return
             finally:
                 connection.close()
-            rtts.append(time.perf_counter() - began)
+                rtts.append(time.perf_counter() - began)
 
     threads = [threading.Thread(target=claim_loop, args=(c,)) for c in counsellors]
     t0 = time.perf_counter()
@@ -170,7 +178,7 @@ def claims(pick_from=10):
     ).count()
     a = {
         "chats": len(waiting),
-        "each_picks_from_top": pick_from,
+        "mode": "claim_next" if pick_from == 0 else f"a random one of the first {pick_from}",
         "counsellors": len(counsellors),
         "claimed": claimed,
         "seconds_until_all_claimed": elapsed,
@@ -246,7 +254,10 @@ def main(argv):
         made = chats(count, counsellor_count)
         json.dump({"cookie": settings.SESSION_COOKIE_NAME, "chats": made}, sys.stdout)
     elif argv[0] == "claims":
-        json.dump(claims(pick_from=1 if "--claim-head" in argv else 10), sys.stdout)
+        # Default: everyone presses "Volgende aannemen"; the list-clicking variants were
+        # the only way before claim_next and stay for comparison.
+        pick_from = 1 if "--claim-head" in argv else 10 if "--pick-from-list" in argv else 0
+        json.dump(claims(pick_from), sys.stdout)
     else:
         raise SystemExit(__doc__)
 

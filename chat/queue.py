@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Min, Q
+from django.db import connection, transaction
+from django.db.models import Case, IntegerField, Min, Q, Value, When
 from django.utils import timezone
 
 from audit import entries
@@ -76,6 +76,12 @@ class NotAvailable(refusals.Refused):
     """The counsellor's status is busy or away: they take no new chats."""
 
     code = "not_available"
+
+
+class NobodyWaiting(refusals.Refused):
+    """Nobody waits whom this counsellor may take (claim_next)."""
+
+    code = "nobody_waiting"
 
 
 class ReservedForColleague(refusals.Refused):
@@ -217,23 +223,28 @@ def estimated_wait_minutes(position):
     return None if position is None else (position - 1) * MINUTES_PER_PLACE
 
 
+def _may_take_more(counsellor):
+    """Staff, available, and below their own number of chats at once; else the refusal."""
+    if not counsellor.is_staff_member:
+        raise refusals.NotAllowed("Only staff claim conversations.")
+    own = availability.availability_of(counsellor)
+    if own.status != Availability.Status.AVAILABLE:
+        raise NotAvailable
+    if Conversation.objects.active_for(counsellor).count() >= availability.limit_of(own):
+        raise AtCapacity
+
+
 def claim(conversation, counsellor):
     """Take a waiting conversation. A conditional UPDATE, so two counsellors can never
     both get it: whoever's UPDATE changes the row wins, the other gets AlreadyClaimed.
 
     A reservation only ever goes away (the client switches, its time runs out), never
     comes, so checking it before the UPDATE is enough."""
-    if not counsellor.is_staff_member:
-        raise refusals.NotAllowed("Only staff claim conversations.")
+    _may_take_more(counsellor)
     if not returning.may_claim(conversation, counsellor):
         raise ReservedForColleague
     # A supervisor taking a chat that waits for a colleague: the audit entry says so.
     overridden = returning.is_reserved(conversation) and conversation.asked_for_id != counsellor.pk
-    own = availability.availability_of(counsellor)
-    if own.status != Availability.Status.AVAILABLE:
-        raise NotAvailable
-    if Conversation.objects.active_for(counsellor).count() >= availability.limit_of(own):
-        raise AtCapacity
     with transaction.atomic():
         won = Conversation.objects.filter(
             pk=conversation.pk, state=Conversation.State.WAITING
@@ -241,17 +252,79 @@ def claim(conversation, counsellor):
         if not won:
             raise AlreadyClaimed
         conversation.refresh_from_db()
-        records.note_claimed(conversation)
-        availability.note_chat_taken(counsellor)
-        entries.record(
-            counsellor,
-            entries.Action.CONVERSATION_CLAIMED,
-            conversation=conversation,
-            detail="reserved" if overridden else "",
-        )
-        events.send_on_commit(
-            events.Audience.conversation(conversation),
-            events.state_event(conversation, "joined"),
-        )
-        events.queue_changed_on_commit()
+        _taken(conversation, counsellor, overridden)
     return conversation
+
+
+def next_for(counsellor, now=None):
+    """The waiting chats this counsellor may take, in the order `listing` shows them:
+    someone in direct danger first, then those who asked for them, then the queue's order.
+    A chat reserved for a colleague is left out, also for a supervisor, who overrides a
+    reservation only by choosing that chat."""
+    now = now or timezone.now()
+    first = Value(0, output_field=IntegerField())
+    later = Value(1, output_field=IntegerField())
+    return (
+        waiting()
+        .exclude(returning.reserved_q(now) & ~Q(asked_for=counsellor))
+        .annotate(
+            danger_first=Case(When(priority=Priority.IN_DANGER, then=first), default=later),
+            asked_first=Case(When(asked_for=counsellor, then=first), default=later),
+        )
+        .order_by("danger_first", "asked_first", "priority", "created_at", "pk")
+    )
+
+
+def claim_next(counsellor):
+    """Take the first chat of `next_for`, or raise NobodyWaiting.
+
+    One statement picks and takes it: an UPDATE of the row that a subquery finds with
+    FOR UPDATE SKIP LOCKED (PostgreSQL), so fifty counsellors pressing "next" at once each
+    lock a different head instead of queueing behind one row and losing the race. SQLite
+    writes one transaction at a time and needs no lock."""
+    _may_take_more(counsellor)
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+
+    def column(name):
+        return connection.ops.quote_name(Conversation._meta.get_field(name).column)
+
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        head = next_for(counsellor, now).select_for_update(skip_locked=True, of=("self",))
+        head_sql, head_params = head.values("pk")[:1].query.sql_with_params()
+        cursor.execute(
+            f"UPDATE {table} SET {column('state')} = %s, {column('counsellor')} = %s,"  # noqa: S608 - names from the model
+            f" {column('claimed_at')} = %s WHERE {column('id')} = ({head_sql})"
+            f" AND {column('state')} = %s RETURNING {column('id')}",
+            [
+                Conversation.State.ACTIVE,
+                counsellor.pk,
+                now,
+                *head_params,
+                Conversation.State.WAITING,
+            ],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            raise NobodyWaiting
+        conversation = Conversation.objects.get(pk=row[0])
+        _taken(conversation, counsellor, overridden=False)
+    return conversation
+
+
+def _taken(conversation, counsellor, overridden):
+    """What follows a won claim, in its transaction: the record, the counsellor's last
+    chat, the audit entry and, after commit, the news for both sides and the queue."""
+    records.note_claimed(conversation)
+    availability.note_chat_taken(counsellor)
+    entries.record(
+        counsellor,
+        entries.Action.CONVERSATION_CLAIMED,
+        conversation=conversation,
+        detail="reserved" if overridden else "",
+    )
+    events.send_on_commit(
+        events.Audience.conversation(conversation),
+        events.state_event(conversation, "joined"),
+    )
+    events.queue_changed_on_commit()

@@ -38,6 +38,7 @@ counsel_urlpatterns = [
         "gesprek/<uuid:conversation_id>/", views.counsel_conversation, name="counsel-conversation"
     ),
     path("gesprek/<uuid:conversation_id>/aannemen/", views.counsel_claim, name="counsel-claim"),
+    path("wachtrij/volgende/", views.counsel_claim_next, name="counsel-claim-next"),
     path("status/", views.counsel_availability, name="counsel-availability"),
     path("status/geluid/", views.counsel_sound, name="counsel-sound"),
     path("status/wachtrij/", views.counsel_bar, name="counsel-bar"),

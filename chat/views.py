@@ -486,6 +486,21 @@ def counsel_claim(request, conversation_id):
     return _back(conversation)
 
 
+@require_POST
+@staff_required
+def counsel_claim_next(request):
+    """The workspace's "Volgende aannemen": the first chat this counsellor may take."""
+    try:
+        conversation = queue.claim_next(request.user)
+    except queue.NobodyWaiting:
+        messages.info(request, _("Er wacht nu niemand die jij kunt aannemen."))
+        return redirect("counsel-queue")
+    except (queue.NotAvailable, queue.AtCapacity) as refused:
+        messages.error(request, _claim_refused(refused, request.user))
+        return redirect("counsel-queue")
+    return _back(conversation)
+
+
 def _claim_refused(refused, user):
     if isinstance(refused, queue.NotAvailable):
         return _("Je status is niet 'beschikbaar'. Zet die eerst op beschikbaar.")
