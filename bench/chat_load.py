@@ -139,6 +139,7 @@ class Phase:
     def __init__(self, t_start, t_end):
         self.t_start, self.t_end = t_start, t_end
         self.latency = []  # ns, messages scheduled inside the window
+        self.ack_latency = []  # ns, from the scheduled send to the sender's ack (B5)
         self.lag = []
         self.sent = []  # (sock, n) of every message sent in this phase
 
@@ -158,6 +159,7 @@ class Sock:
         self.seqs = set()
         self.contiguous = 0  # every seq up to here has arrived
         self.outbox = {}
+        self.scheduled = {}  # client id -> (phase, scheduled time), until acknowledged
         self.connect_began = None
         self.resumed_at = []  # (connect began, history ready) per (re)connect
         self.disconnected_at = []
@@ -247,6 +249,9 @@ class Sock:
                 self.record(int(n), int(t), seq, now)
         elif kind == "ack":
             self.outbox.pop(data["id"], None)
+            phase, t_sched = self.scheduled.pop(data["id"], (None, 0))
+            if phase is not None and phase.in_window(t_sched):
+                phase.ack_latency.append(now - t_sched)
         elif kind == "resumed":
             self.resumed_at.append((self.connect_began, time.monotonic()))
             self.ready.set()
@@ -292,6 +297,7 @@ class Sock:
         client_id = str(uuid.uuid4())
         text = json.dumps({"type": "message.send", "id": client_id, "body": body})
         self.outbox[client_id] = text
+        self.scheduled[client_id] = (self.load.phase, t_sched)
         await self.send_text(text)
 
     async def send_text_force(self, text):
@@ -426,6 +432,7 @@ class Load:
     def summarise(self, phase, duration, rate, probe):
         lat = sorted(x / MS for x in phase.latency)
         lag = sorted(x / MS for x in phase.lag)
+        acks = sorted(x / MS for x in phase.ack_latency)
         in_window = sum(1 for _, _, t in phase.sent if phase.in_window(t))
         missing = self.missing(phase)
         delivered = len(lat)
@@ -442,6 +449,10 @@ class Load:
             "p999_ms": percentile(lat, 99.9),
             "max_ms": lat[-1] if lat else None,
             "send_lag_p99_ms": percentile(lag, 99),
+            # The sender's ack: the server's receive, database and reply, without the
+            # broadcast's way through Redis to the other side.
+            "ack_p50_ms": percentile(acks, 50),
+            "ack_p99_ms": percentile(acks, 99),
             "duplicates_hidden_by_seq": sum(s.duplicates for s in self.socks),
             "visible_duplicates": sum(s.visible_duplicates for s in self.socks),
             "reordered": sum(s.reordered for s in self.socks),
@@ -512,7 +523,8 @@ async def s1(load, repeats, duration):
         result = await load.run_phase(100, 100, duration)
         log(
             f"  S1 run {i + 1}: p50 {fmt(result['p50_ms'])} p99 {fmt(result['p99_ms'])}"
-            f" p99.9 {fmt(result['p999_ms'])} ms, missing {result['missing_after_drain']}"
+            f" p99.9 {fmt(result['p999_ms'])} ms, missing {result['missing_after_drain']},"
+            f" ack p50 {fmt(result['ack_p50_ms'])} p99 {fmt(result['ack_p99_ms'])} ms"
         )
         runs.append(result)
     return runs
