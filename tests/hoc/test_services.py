@@ -68,7 +68,7 @@ def test_the_cache_is_redis_and_keys_expire(redis_url):
 
     from accounts.pseudonyms import client_pseudonym
 
-    assert type(cache).__name__ == "RedisCache"
+    assert type(cache).__name__ == "SharedPoolRedisCache"
     client_pseudonym(RequestFactory().get("/", REMOTE_ADDR="198.51.100.7"))
     client = cache._cache.get_client()
     keys = [k for k in client.scan_iter(f"{settings.REDIS_PREFIX}:*pseudonym-key*")]
