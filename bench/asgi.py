@@ -14,6 +14,7 @@ from bench import statements
 from hoc.asgi import application  # noqa: F401  (HOC chat, Django set up)
 
 statements.install()
+from bench import stages  # noqa: E402,F401  (installs itself when BENCH_STAGES is set)
 
 
 class RelayConsumer(AsyncWebsocketConsumer):

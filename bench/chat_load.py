@@ -91,13 +91,15 @@ class Server:
             self.kind, ["bench.serve", "--app", "app"]
         )
         argv = [sys.executable, "-m", *module, "--port", str(self.port)]
+        self.stages = Path(self.log).with_suffix(".stages.jsonl")
+        env = {**self.env, "BENCH_STAGES": str(self.stages)}
         if shutil.which("taskset") and len(os.sched_getaffinity(0)) > 1:
             argv = [shutil.which("taskset"), "-c", str(SERVER_CPU), *argv]
         out = open(self.log, "ab")  # noqa: SIM115 - closed in stop_server
         self.proc = subprocess.Popen(  # noqa: S603
             argv,
             cwd=ROOT,
-            env=self.env,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -383,6 +385,10 @@ class Load:
         result = self.summarise(phase, duration, rate, probe)
         result["typing_sent_per_s"] = typing_rate
         result["typing_received"] = self.typing_received - typing_before
+        # Wall-clock window, to match the server's stage lines (bench/stages.py).
+        result["window_epoch"] = [
+            time.time() - (time.monotonic_ns() - t) / 1e9 for t in (phase.t_start, phase.t_end)
+        ]
         if extra is not None:
             result["during"] = await extra
         return result
@@ -932,6 +938,10 @@ async def run(args, env, convs, cookie, results):
                 results[kind]["S6"]["saturation_without_s1"] = await saturation(server.port)
         finally:
             server.stop()
+            if kind == "app":
+                from bench.stages import read
+
+                results[kind]["stages"] = read(server.stages)
         if "s3" in args.scenarios:
             redis_flush(env["REDIS_URL"])
             server = Server(kind, env, Path(args.logdir) / f"{kind}-s3.log")
