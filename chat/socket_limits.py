@@ -88,3 +88,34 @@ def allow_typing(budget):
         return False
     budget.typed = now
     return True
+
+
+# --- Connects under way in this process ---------------------------------------------------
+#
+# A connect costs a database call (authorisation) and a resume (the history): about 70 a
+# second on one core. After a restart every page comes back within seconds; without a
+# limit the handshakes queue past Daphne's 5 s handshake limit, are refused with an HTTP 403
+# after their work was done, and come back again, so the backlog never drains (bench/
+# README.md, S4: none of 2,000 sockets came back). Past the limit a socket is told at once
+# to try again later (4503), which costs the server almost nothing, and the page waits a
+# random, growing while (static/js/socket.js).
+
+_connecting = [0]
+
+
+def connects_at_once():
+    """Enough to keep every database thread busy, few enough to be done in well under a
+    second."""
+    return 2 * settings.DB_THREADS
+
+
+def begin_connect():
+    """True when this connect may go ahead; it must then call end_connect()."""
+    if _connecting[0] >= connects_at_once():
+        return False
+    _connecting[0] += 1
+    return True
+
+
+def end_connect():
+    _connecting[0] -= 1

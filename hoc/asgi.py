@@ -14,6 +14,7 @@ from channels.security.websocket import OriginValidator, WebsocketDenier  # noqa
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from chat import socket_limits  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from common.origins import is_same_origin  # noqa: E402
 from hoc.health import HealthEndpoints  # noqa: E402
@@ -43,6 +44,45 @@ class SameOriginValidator(OriginValidator):
         return await WebsocketDenier()(scope, receive, send)
 
 
+# Close code: the server is busy connecting others; try again later (docs/protocol.md). Not
+# RFC 6455's 1013, which autobahn does not let a server send.
+CLOSE_TRY_AGAIN_LATER = 4503
+
+
+class ConnectGate:
+    """Lets at most `socket_limits.connects_at_once()` sockets be connecting at a time, from
+    the session and user lookup to the consumer's accept or refusal. Another is accepted and
+    closed at once with 4503, before any lookup: the page tries again after a random,
+    growing wait (static/js/socket.js), so a process coming up among thousands of returning
+    pages works through them instead of timing them all out (chat/socket_limits.py)."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if not socket_limits.begin_connect():
+            if (await receive())["type"] == "websocket.connect":
+                await send({"type": "websocket.accept"})
+                await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+            return None
+        connecting = [True]
+
+        def connected():
+            if connecting[0]:
+                connecting[0] = False
+                socket_limits.end_connect()
+
+        async def send_and_note(message):
+            if connecting[0] and message["type"] in ("websocket.accept", "websocket.close"):
+                connected()
+            await send(message)
+
+        try:
+            return await self.application(scope, receive, send_and_note)
+        finally:
+            connected()
+
+
 http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
 
 application = ProtocolTypeRouter(
@@ -52,7 +92,9 @@ application = ProtocolTypeRouter(
         "http": HealthEndpoints(http_app),
         # Origin first: a page on another site, or on another port or scheme of this one,
         # must not open a socket with the visitor's cookie (cross-site WebSocket
-        # hijacking). Missing Origin is refused too.
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # hijacking). Missing Origin is refused too. Then the gate, before any lookup.
+        "websocket": SameOriginValidator(
+            ConnectGate(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -14,7 +14,7 @@ from channels.db import database_sync_to_async
 
 from chat import conversations, queue, socket_limits
 from chat.models import Conversation
-from tests.helpers.sockets import connect, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, refusal, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -170,3 +170,18 @@ async def test_a_workspace_reconnecting_all_its_tabs_is_not_limited(chat, hana, 
     for socket in sockets:
         assert (await socket.receive_json_from(timeout=5))["type"] == "resumed"
     await close_all(sockets)
+
+
+async def test_a_socket_past_the_connects_at_once_is_told_to_try_again_later(chat, monkeypatch):
+    """After a restart thousands of pages come back at once: past the process's limit of
+    connects under way, a socket is closed at once with 4503 (try again later) instead of
+    queueing past Daphne's handshake limit; once the others are through, it connects."""
+    conversation, visitor_key, _ = chat
+    busy = socket_limits.connects_at_once()
+    monkeypatch.setattr(socket_limits, "_connecting", [busy])
+    assert await refusal(conversation, visitor_key) == 4503
+    socket_limits._connecting[0] = busy - 1
+    socket, ok, _ = await connect(conversation, visitor_key)
+    assert ok
+    assert socket_limits._connecting[0] == busy - 1  # its own connect is counted out again
+    await socket.disconnect()

@@ -5,7 +5,7 @@ from channels.auth import AuthMiddlewareStack
 from channels.security.websocket import OriginValidator
 from channels.testing import WebsocketCommunicator
 
-from hoc.asgi import application
+from hoc.asgi import ConnectGate, application
 
 
 @pytest.mark.parametrize(
@@ -23,10 +23,11 @@ async def test_sockets_from_other_origins_are_refused(headers):
     await communicator.disconnect()
 
 
-def test_websockets_pass_the_origin_check_then_the_session():
+def test_websockets_pass_the_origin_check_then_the_connect_gate_then_the_session():
     websocket_app = application.application_mapping["websocket"]
     assert isinstance(websocket_app, OriginValidator)
-    assert isinstance(websocket_app.application, type(AuthMiddlewareStack(None)))
+    assert isinstance(websocket_app.application, ConnectGate)
+    assert isinstance(websocket_app.application.application, type(AuthMiddlewareStack(None)))
 
 
 def test_http_goes_to_django():
