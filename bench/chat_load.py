@@ -219,9 +219,10 @@ class Sock:
                 return
             if attempt == 0:
                 self.disconnected_at.append(time.monotonic())
-                delay = RNG.uniform(0, self.load.jitter)
-            else:
-                delay = min(4.0, 0.25 * 2**attempt) + RNG.uniform(0, 1)
+            # As static/js/socket.js: a random wait between 0.25 s and a ceiling that starts
+            # at 1 s and doubles with every failure up to 30 s ("full jitter").
+            ceiling = min(1.0 * 2 ** min(attempt, 10), 30.0)
+            delay = max(0.25, RNG.uniform(0, ceiling))
             attempt += 1
             await asyncio.sleep(delay)
 
@@ -319,7 +320,6 @@ class Load:
         self.phase = None
         self.stopping = False
         self.reconnect = False
-        self.jitter = 5.0
         self.errors = Counter()
         self.typing_received = self.typing_sent = 0
 
@@ -337,8 +337,12 @@ class Load:
                 sock.reader = asyncio.ensure_future(sock.run())
                 await asyncio.wait_for(sock.ready.wait(), timeout=120)
 
-        began = time.monotonic()
-        await asyncio.gather(*(one(s) for s in new))
+        # A page that is told to try again later (4503, hoc/asgi.py ConnectGate) does so.
+        began, self.reconnect = time.monotonic(), True
+        try:
+            await asyncio.gather(*(one(s) for s in new))
+        finally:
+            self.reconnect = False
         self.socks += new
         return len(new) / (time.monotonic() - began)
 
@@ -684,7 +688,7 @@ async def redis_monitor(redis_url, seconds):
 
 
 async def s4(load, env, restarts_at=10.0, duration=40.0):
-    """Restart Daphne under S1; clients reconnect with backoff + 0-5 s jitter and resume."""
+    """Restart Daphne under S1; clients reconnect as static/js/socket.js does and resume."""
     server = load.server
     load.reconnect = True
     marks = {}
