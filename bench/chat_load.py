@@ -358,12 +358,23 @@ class Load:
         return [r[0] for r in rows]
 
     async def close(self):
+        """Close every socket at once, each within 5 s; a reader still connecting after 15 s
+        (a server still working off a storm) is cancelled. One at a time, 2,000 closes to a
+        busy server took longer than the run."""
         self.stopping = True
-        for sock in self.socks:
+
+        async def shut(sock):
             if sock.ws is not None:
                 with contextlib.suppress(Exception):
-                    await sock.ws.close()
-        await asyncio.gather(*(s.reader for s in self.socks), return_exceptions=True)
+                    await asyncio.wait_for(sock.ws.close(), 5)
+
+        await asyncio.gather(*(shut(s) for s in self.socks))
+        readers = [s.reader for s in self.socks]
+        if readers:
+            _, pending = await asyncio.wait(readers, timeout=15)
+            for task in pending:
+                task.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
 
     async def run_phase(self, rate, typing_rate, duration, warmup=3.0, drain=3.0, during=None):
         pairs = [s for s in self.socks if s.role == "v"]

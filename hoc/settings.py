@@ -364,7 +364,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             # channels_redis's PubSub layer, except that a frame it cannot open is dropped
-            # instead of closing the socket that received it (hoc/channel_layer.py).
+            # instead of closing the socket that received it, and that broadcasts do not
+            # wait in one line (hoc/channel_layer.py).
             "BACKEND": "hoc.channel_layer.PubSubChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],

@@ -153,3 +153,32 @@ def test_a_shift_two_chats_a_canned_text_a_note_a_transfer_and_a_closing_form(
     supervisor.close()
     counsellor.close()
     second_visitor.close()
+
+
+def test_volgende_aannemen_opens_the_first_in_the_list(page, browser_context, server_url):
+    """The button takes the chat the list shows first (chat/queue.py claim_next; the order
+    itself, danger and asked-for first, is tests/chat/test_claim_next.py's)."""
+    from playwright.sync_api import expect
+
+    from tests.helpers.browser import screenshots
+
+    orm(open_all_week)
+    orm(staff_and_canned)
+    counsellor = browser_context.browser.new_context(locale="nl-NL").new_page()
+    later = browser_context.browser.new_context(locale="nl-NL").new_page()
+    staff_log_in(counsellor, server_url, "hana", PASSWORD, "/medewerkers/wachtrij/")
+    expect(counsellor.get_by_role("button", name="Volgende aannemen")).to_have_count(0)
+
+    start_chat(page, server_url, "mijn broer")
+    expect(counsellor.locator("[data-queue-item]")).to_have_count(1, timeout=5_000)
+    start_chat(later, server_url, "mijn moeder")
+    expect(counsellor.locator("[data-queue-item]")).to_have_count(2, timeout=5_000)
+    first_listed = counsellor.locator("[data-queue-item]").first.get_attribute("data-queue-item")
+    screenshots(counsellor, "workspace-next")
+
+    counsellor.get_by_role("button", name="Volgende aannemen").click()
+    counsellor.wait_for_url(re.compile(rf"/medewerkers/gesprek/{first_listed}/$"))
+    say(counsellor, "Ik ben er. Waar wil je beginnen?")
+    expect(page.locator(MESSAGES)).to_have_text(["Ik ben er. Waar wil je beginnen?"])
+    expect(counsellor.locator("[data-queue-item]")).to_have_count(1, timeout=5_000)
+    assert later.get_by_text("Ik ben er. Waar wil je beginnen?").count() == 0
