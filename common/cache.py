@@ -6,7 +6,7 @@ request and every socket is a context of its own: the 1,000 visitor sockets of t
 benchmark held 962 Redis connections, each opened with a TCP handshake, HELLO and a
 health check in a database thread, and a group opening sockets could have used up the
 Redis server's clients. redis-py's pool is thread-safe, so every cache object of the same
-configuration shares one (bench/README.md, "Redis connections").
+configuration shares one (bench/README.md, "What holds the chat back").
 """
 
 import threading

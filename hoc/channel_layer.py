@@ -14,8 +14,8 @@ And publishing does not wait in one line. channels_redis holds one lock per Redi
 over each PUBLISH's whole round trip, the same lock that subscribing takes, so a process
 had one broadcast in flight at a time: at about 200 broadcasts a second the line grew
 faster than an event loop busy with 2,000 sockets came round to read the replies, and
-messages waited seconds while the loop was half idle (bench/README.md, "One publish at a
-time"). Here each group keeps its own order on one of LANES lanes, and the lanes publish
+messages waited seconds while the loop was half idle (bench/README.md, "What holds the
+chat back"). Here each group keeps its own order on one of LANES lanes, and the lanes publish
 side by side.
 """
 
