@@ -134,6 +134,7 @@ POLICY = {
     "medewerkers/status/": Rule(STAFF, "POST"),
     "medewerkers/status/geluid/": Rule(STAFF, "POST"),
     "medewerkers/status/wachtrij/": Rule(STAFF),  # the top bar's waiting count
+    "medewerkers/wachtrij/volgende/": Rule(STAFF, "POST"),  # "Volgende aannemen"
     "medewerkers/gesprek/<uuid:conversation_id>/": Rule({HANA}, args=CONV),
     "medewerkers/gesprek/<uuid:conversation_id>/aannemen/": Rule(STAFF, "POST", CONV),
     "medewerkers/gesprek/<uuid:conversation_id>/notitie/": Rule({HANA}, "POST", CONV),

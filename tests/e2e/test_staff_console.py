@@ -29,6 +29,7 @@ NOT_PAGES = {
     "staff-logout": "POST only: the bar's log-out button, tested below",
     "counsel-availability": "POST only: the bar's status form, tested below",
     "counsel-sound": "POST only: the bar's sound button, tested below",
+    "counsel-claim-next": "POST only: the workspace's 'Volgende aannemen' button",
     "counsel-bar": "the bar's waiting count alone, for queue.js",
     "oversight-statistics-csv": "a CSV file",
     "oversight-evaluation-csv": "a CSV file",
