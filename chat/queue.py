@@ -178,18 +178,19 @@ def listing(user=None, now=None):
 def _first(chats, user, now):
     if user is None:
         return returning.mark(list(chats[:SHOWN]), now)
-    # A returning client's wish must not put them before someone in danger.
-    danger = Q(priority=Priority.IN_DANGER)
-    listed = []
-    for part in (
-        chats.filter(danger),
-        chats.filter(asked_for=user).exclude(danger),
-        chats.exclude(danger).exclude(asked_for=user),
-    ):
-        listed += list(part[: SHOWN - len(listed)])
-        if len(listed) >= SHOWN:
-            break
-    return returning.mark(listed, now)
+    return returning.mark(list(in_their_order(chats, user)[:SHOWN]), now)
+
+
+def in_their_order(chats, counsellor):
+    """`chats` as a counsellor's workspace lists them: someone in direct danger first (a
+    returning client's wish must not put them before an emergency), then the chats that ask
+    for this counsellor, then the list's own order."""
+    first = Value(0, output_field=IntegerField())
+    later = Value(1, output_field=IntegerField())
+    return chats.annotate(
+        danger_first=Case(When(priority=Priority.IN_DANGER, then=first), default=later),
+        asked_first=Case(When(asked_for=counsellor, then=first), default=later),
+    ).order_by("danger_first", "asked_first", *chats.query.order_by)
 
 
 def oldest_waiting():
@@ -257,22 +258,12 @@ def claim(conversation, counsellor):
 
 
 def next_for(counsellor, now=None):
-    """The waiting chats this counsellor may take, in the order `listing` shows them:
-    someone in direct danger first, then those who asked for them, then the queue's order.
-    A chat reserved for a colleague is left out, also for a supervisor, who overrides a
+    """The waiting chats this counsellor may take, in the order `listing` shows them. A chat
+    reserved for a colleague is left out, also for a supervisor, who overrides a
     reservation only by choosing that chat."""
     now = now or timezone.now()
-    first = Value(0, output_field=IntegerField())
-    later = Value(1, output_field=IntegerField())
-    return (
-        waiting()
-        .exclude(returning.reserved_q(now) & ~Q(asked_for=counsellor))
-        .annotate(
-            danger_first=Case(When(priority=Priority.IN_DANGER, then=first), default=later),
-            asked_first=Case(When(asked_for=counsellor, then=first), default=later),
-        )
-        .order_by("danger_first", "asked_first", "priority", "created_at", "pk")
-    )
+    mine = waiting().exclude(returning.reserved_q(now) & ~Q(asked_for=counsellor))
+    return in_their_order(mine, counsellor)
 
 
 def claim_next(counsellor):
