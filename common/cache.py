@@ -10,6 +10,7 @@ configuration shares one (bench/README.md, "What holds the chat back").
 """
 
 import threading
+from functools import cached_property
 
 from django.core.cache.backends.redis import RedisCache
 
@@ -18,7 +19,7 @@ _lock = threading.Lock()
 
 
 class SharedPoolRedisCache(RedisCache):
-    @property
+    @cached_property
     def _cache(self):
         key = (tuple(self._servers), repr(sorted(self._options.items())))
         client = _clients.get(key)
