@@ -40,18 +40,6 @@ def people_and_short_thresholds():
     )
 
 
-def inside_viewport(page, locator):
-    box = locator.bounding_box()
-    size = page.viewport_size
-    return (
-        box is not None
-        and box["x"] >= 0
-        and box["y"] >= 0
-        and box["x"] + box["width"] <= size["width"]
-        and box["y"] + box["height"] <= size["height"]
-    )
-
-
 def referral_states():
     from handover.models import Referral
 
@@ -94,8 +82,8 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
         expect(counsellor.locator(".workspace__list")).not_to_contain_text(topic)
 
     # At 1366 × 768 the open chat's box and the queue's first row fit without scrolling.
-    assert inside_viewport(counsellor, panels[2].get_by_label("Je bericht"))
-    assert inside_viewport(counsellor, fourth.first)
+    expect(panels[2].get_by_label("Je bericht")).to_be_in_viewport(ratio=1)
+    expect(fourth.first).to_be_in_viewport(ratio=1)
 
     # Visitors write: first words, unread counts and a reply wait on each row.
     say(visitors[0], "Hallo, ik weet niet goed waar ik moet beginnen met dit verhaal")
@@ -117,8 +105,8 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     expect(wait).to_have_class(re.compile(r"wait--red"))
     expect(wait).to_contain_text("dringend")
     # Still in view with every row grown by its first words and its wait.
-    assert inside_viewport(counsellor, panels[2].get_by_label("Je bericht"))
-    assert inside_viewport(counsellor, fourth.first)
+    expect(panels[2].get_by_label("Je bericht")).to_be_in_viewport(ratio=1)
+    expect(fourth.first).to_be_in_viewport(ratio=1)
     assert serious_problems(counsellor) == []
     staff_screenshots(counsellor, "workspace-three-chats")
     screenshots(counsellor, "workspace-three-chats")
@@ -148,8 +136,8 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     expect(side.get_by_label("Naar wie?")).to_be_visible()
     assert len(counsellor.context.pages) == pages_before  # no new tab
     # The form sits beside the chat, whose box stays in view at 1366 × 768.
-    assert inside_viewport(counsellor, panels[0].get_by_label("Je bericht"))
-    assert inside_viewport(counsellor, side.get_by_label("Naar wie?"))
+    expect(panels[0].get_by_label("Je bericht")).to_be_in_viewport(ratio=1)
+    expect(side.get_by_label("Naar wie?")).to_be_in_viewport(ratio=1)
     side.get_by_label("Naar wie?").select_option(label="Veilig Thuis")
     side.get_by_label("advies").check()
     side.get_by_role("button", name="Concept opslaan").click()
@@ -179,7 +167,7 @@ def test_a_shift_three_chats_a_queue_a_referral_beside_them_and_a_confirmed_end(
     box = panels[0].get_by_label("Je bericht").bounding_box()
     side_box = panels[0].locator(".chat-panel__side").bounding_box()
     assert side_box["x"] >= box["x"] + box["width"]
-    assert inside_viewport(counsellor, panels[0].get_by_label("Je bericht"))
+    expect(panels[0].get_by_label("Je bericht")).to_be_in_viewport(ratio=1)
     counsellor.set_viewport_size(LAPTOP)
 
     # Ending asks first: "no" keeps the chat going, "yes" ends it.
