@@ -279,14 +279,19 @@ def claim_next(counsellor):
     def column(name):
         return connection.ops.quote_name(Conversation._meta.get_field(name).column)
 
+    # The whole row comes back with the UPDATE (RETURNING every column of the model), so
+    # the won chat is not read a second time.
+    returned = ", ".join(
+        connection.ops.quote_name(field.column) for field in Conversation._meta.concrete_fields
+    )
     now = timezone.now()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         head = next_for(counsellor, now).select_for_update(skip_locked=True, of=("self",))
         head_sql, head_params = head.values("pk")[:1].query.sql_with_params()
-        cursor.execute(
+        taken = Conversation.objects.raw(
             f"UPDATE {table} SET {column('state')} = %s, {column('counsellor')} = %s,"  # noqa: S608 - names from the model
             f" {column('claimed_at')} = %s WHERE {column('id')} = ({head_sql})"
-            f" AND {column('state')} = %s RETURNING {column('id')}",
+            f" AND {column('state')} = %s RETURNING {returned}",
             [
                 Conversation.State.ACTIVE,
                 counsellor.pk,
@@ -295,10 +300,9 @@ def claim_next(counsellor):
                 Conversation.State.WAITING,
             ],
         )
-        row = cursor.fetchone()
-        if row is None:
+        conversation = next(iter(taken), None)
+        if conversation is None:
             raise NobodyWaiting
-        conversation = Conversation.objects.get(pk=row[0])
         _taken(conversation, counsellor, overridden=False)
     return conversation
 

@@ -39,11 +39,23 @@ def record_of(conversation):
 
 
 def note_claimed(conversation):
-    record = record_of(conversation)
+    """The record of a chat taken from the queue, answered with one UPDATE."""
+    answered = {
+        "result": ContactRecord.Result.ANSWERED,
+        "wait_seconds": _seconds(conversation.created_at, conversation.claimed_at),
+    }
+    if ContactRecord.objects.filter(
+        conversation=conversation, result=ContactRecord.Result.WAITING
+    ).update(**answered):
+        if Conversation.record.is_cached(conversation):  # keep a record already read in step
+            for name, value in answered.items():
+                setattr(conversation.record, name, value)
+        return
+    record = record_of(conversation)  # a chat older than the registration gets one now
     if record.result == ContactRecord.Result.WAITING:
-        record.result = ContactRecord.Result.ANSWERED
-        record.wait_seconds = _seconds(conversation.created_at, conversation.claimed_at)
-        record.save(update_fields=["result", "wait_seconds"])
+        for name, value in answered.items():
+            setattr(record, name, value)
+        record.save(update_fields=list(answered))
 
 
 def note_ended(conversation, left=False):

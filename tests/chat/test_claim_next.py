@@ -8,8 +8,9 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import User
+from audit.models import AuditEntry
 from chat import availability, conversations, queue
-from chat.models import Availability, Conversation
+from chat.models import Availability, ContactRecord, Conversation
 from tests.chat.test_views import chat_open  # noqa: F401 (fixture)
 from tests.conftest import log_in, skip_or_fail
 
@@ -58,6 +59,30 @@ def test_next_takes_danger_first_then_a_client_who_asked_for_you_then_arrival(ro
     with pytest.raises(queue.NobodyWaiting):
         queue.claim_next(hana)
     assert queue.claim_next(otto).pk == for_otto.pk
+
+
+def test_the_chat_taken_next_comes_back_whole_and_counts_as_answered(
+    staff, django_assert_max_num_queries
+):
+    hana, _, _ = staff
+    chat = waiting_chat(topic="mijn broer is nog binnen", language=Conversation.Language.ENGLISH)
+    # The row comes back with the UPDATE and the contact record is answered with one more:
+    # the limits' two reads, the UPDATE, the record, the online span, the audit entry, and
+    # the transaction's begin and commit.
+    with django_assert_max_num_queries(8):
+        taken = queue.claim_next(hana)
+    assert taken.pk == chat.pk and taken.topic == "mijn broer is nog binnen"
+    assert taken.language == Conversation.Language.ENGLISH
+    assert (taken.state, taken.counsellor, taken.claimed_at) == (
+        Conversation.State.ACTIVE,
+        hana,
+        Conversation.objects.get(pk=chat.pk).claimed_at,
+    )
+    record = ContactRecord.objects.get(conversation=chat)
+    assert record.result == ContactRecord.Result.ANSWERED and record.wait_seconds is not None
+    assert AuditEntry.objects.filter(
+        conversation_id=chat.pk, action=AuditEntry.Action.CONVERSATION_CLAIMED, actor_id=hana.pk
+    ).exists()
 
 
 def test_next_leaves_a_colleagues_reservation_also_to_a_supervisor(robin, staff):
