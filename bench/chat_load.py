@@ -795,6 +795,65 @@ async def s6(port, seconds=20, rate=50, paths=("/", "/chat/", "/hulpwijzer/")):
     return out
 
 
+CLAIM_NEXT = "/medewerkers/wachtrij/volgende/"
+
+
+async def s5_http(port, made):
+    """S5 as the workspace does it: every counsellor POSTs "Volgende aannemen" to the
+    server, on a keep-alive connection of their own, until the answer leads back to the
+    workspace (nobody left to take). A won claim redirects to that chat's page, which names
+    the chat; the page itself is not fetched."""
+    cookie, chats = made["cookie"], set(made["chats"])
+    wins, rtts, other = [], [], Counter()
+    start = asyncio.Event()
+
+    async def counsellor(session):
+        conn = Connection(port)
+        headers = (
+            ("Cookie", f"{cookie}={session['key']}"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        )
+        body = f"csrfmiddlewaretoken={session['csrf']}".encode()
+        await start.wait()
+        try:
+            while True:
+                began = time.perf_counter()
+                status, _, answer = await asyncio.wait_for(
+                    conn.request("POST", CLAIM_NEXT, headers, body), 30
+                )
+                rtts.append((time.perf_counter() - began) * 1000)
+                where = answer.get("location", "")
+                if status == 302 and "/medewerkers/gesprek/" in where:
+                    wins.append(where.rstrip("/").rsplit("/", 1)[1])
+                    continue
+                if status != 302:
+                    other[f"HTTP {status}"] += 1
+                return
+        except Exception as e:
+            other[type(e).__name__] += 1
+        finally:
+            await conn.close()
+
+    tasks = [asyncio.ensure_future(counsellor(s)) for s in made["sessions"]]
+    t0 = time.perf_counter()
+    start.set()
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - t0
+    rtts.sort()
+    return {
+        "over": f"HTTP POST {CLAIM_NEXT} to one Daphne process",
+        "chats": len(chats),
+        "counsellors": len(made["sessions"]),
+        "claimed": len(set(wins) & chats),
+        "seconds_until_all_claimed": elapsed,
+        "double_claims": len(wins) - len(set(wins)),
+        "requests": len(rtts),
+        "claim_rtt_p50_ms": percentile(rtts, 50),
+        "claim_rtt_p99_ms": percentile(rtts, 99),
+        "errors": dict(other),
+    }
+
+
 async def saturation(port, path="/", seconds=8, connections=8):
     from bench.public_pages import worker
 
@@ -1071,6 +1130,23 @@ def main(argv=None):
             )
             results.setdefault("app", {})["S5"] = json.loads(done.stdout)
             log(f"  S5: {done.stdout[:400]}")
+            log("S5 over HTTP")
+            server = Server("app", env_s5, Path(args.logdir) / "app-s5.log")
+            server.start()
+            try:
+                made = subprocess.run(  # noqa: S603
+                    [sys.executable, "-m", "bench.chat_setup", "claimers"],
+                    cwd=ROOT,
+                    env=env_s5,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                http = asyncio.run(s5_http(server.port, json.loads(made.stdout)))
+                results["app"]["S5"]["http"] = http
+                log(f"  S5 over HTTP: {json.dumps(http)}")
+            finally:
+                server.stop()
     finally:
         results["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
         results["ratios"] = ratios(results)

@@ -2,6 +2,7 @@
 
     python -m bench.chat_setup chats N [--counsellors K]   -> JSON on stdout
     python -m bench.chat_setup claims                       -> S5 results as JSON
+    python -m bench.chat_setup claimers                     -> S5 over HTTP: chats, sessions
 
 `chats` creates N active conversations shared by K counsellors (by default as few as hold
 at most HOC_COUNSELLOR_CAPACITY chats each) and one browser session per
@@ -10,6 +11,8 @@ conversation id), and prints the session keys. `claims` runs S5 against queue.cl
 PostgreSQL: 50 counsellors claiming 500 waiting chats, and 20 racing for one.
 """
 
+import asyncio
+import functools
 import json
 import os
 import random
@@ -19,6 +22,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 
 def setup_django():
@@ -28,7 +32,7 @@ def setup_django():
     django.setup()
 
 
-def staff_session(user, device):
+def staff_session(user, device, csrf=None):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -42,6 +46,11 @@ def staff_session(user, device):
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[sessions.STARTED] = store[sessions.SEEN] = now
     store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    if csrf is not None:
+        # CSRF_USE_SESSIONS: the token a form posts back lives in the session.
+        from django.middleware.csrf import CSRF_SESSION_KEY
+
+        store[CSRF_SESSION_KEY] = csrf
     store.create()
     return store.session_key
 
@@ -113,6 +122,52 @@ def percentile(values, p):
     return values[max(0, int(len(values) * p / 100 + 0.999999) - 1)] if values else None
 
 
+def as_in_the_server(calls):
+    """Run each call in a thread of its own, the way Daphne runs the views of requests at
+    once: the threads belong to a running event loop, so the broadcast after a claim is
+    handed to that loop (common/broadcast.py). Bare threads would each start an event loop
+    and open new Redis connections for every broadcast, which no request in the server
+    does."""
+    from asgiref.sync import sync_to_async
+
+    from common import broadcast
+
+    async def run():
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            await asyncio.gather(
+                *(sync_to_async(call, thread_sensitive=False, executor=pool)() for call in calls)
+            )
+        while broadcast._sending:  # the last claims' broadcasts, before the loop closes
+            await asyncio.sleep(0.01)
+
+    asyncio.run(run())
+
+
+def claimers(chat_count=500, counsellor_count=50):
+    """S5 over HTTP: waiting chats, and available counsellors with a session each that has
+    passed TOTP and holds a CSRF secret, as the workspace page would leave it."""
+    from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+
+    from chat import conversations
+
+    waiting = [
+        conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
+        for _ in range(chat_count)
+    ]
+    sessions = []
+    for user, device in make_counsellors(counsellor_count, "bench-s5h-"):
+        make_available(user)
+        csrf = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+        sessions.append({"key": staff_session(user, device, csrf), "csrf": csrf})
+    return {
+        "cookie": settings.SESSION_COOKIE_NAME,
+        "sessions": sessions,
+        "chats": [str(c.pk) for c in waiting],
+    }
+
+
 def claims(pick_from=0):
     from django.db import connection
 
@@ -165,12 +220,8 @@ def claims(pick_from=0):
                 connection.close()
                 rtts.append(time.perf_counter() - began)
 
-    threads = [threading.Thread(target=claim_loop, args=(c,)) for c in counsellors]
     t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    as_in_the_server([functools.partial(claim_loop, c) for c in counsellors])
     elapsed = time.perf_counter() - t0
     ids = [w[0] for w in wins]
     claimed = Conversation.objects.filter(
@@ -212,11 +263,7 @@ def claims(pick_from=0):
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=race, args=(c,)) for c in racers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        as_in_the_server([functools.partial(race, c) for c in racers])
         told = [s for kind, s in outcomes if kind == "lost"]
         races.append(
             {
@@ -258,6 +305,8 @@ def main(argv):
         # the only way before claim_next and stay for comparison.
         pick_from = 1 if "--claim-head" in argv else 10 if "--pick-from-list" in argv else 0
         json.dump(claims(pick_from), sys.stdout)
+    elif argv[0] == "claimers":
+        json.dump(claimers(), sys.stdout)
     else:
         raise SystemExit(__doc__)
 

@@ -166,11 +166,20 @@ class Connection:
 
     async def get(self, path):
         """Return (status, body length)."""
+        status, size, _ = await self.request("GET", path)
+        return status, size
+
+    async def request(self, method, path, headers=(), body=b""):
+        """Return (status, body length, response headers with lower-case names)."""
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+        extra = "".join(f"{name}: {value}\r\n" for name, value in headers)
+        if body:
+            extra += f"Content-Length: {len(body)}\r\n"
         self.writer.write(
-            f"GET {path} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n"
-            "User-Agent: hoc-bench\r\nAccept: text/html\r\n\r\n".encode("latin-1")
+            f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n"
+            f"User-Agent: hoc-bench\r\nAccept: text/html\r\n{extra}\r\n".encode("latin-1")
+            + body
         )
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
@@ -195,7 +204,7 @@ class Connection:
             headers["connection"] = "close"
         if headers.get("connection", "").lower() == "close":
             await self.close()
-        return status, size
+        return status, size, headers
 
 
 async def worker(port, path, t_start, t_end, samples, errors, statuses):
