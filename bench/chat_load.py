@@ -1028,6 +1028,19 @@ async def run(args, env, convs, cookie, results):
         redis_flush(env["REDIS_URL"])
 
 
+def chat_setup(env, *argv):
+    """Run a command of bench/chat_setup.py in a process of its own; its JSON answer."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.chat_setup", *argv],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)
+
+
 def redis_flush(redis_url):
     redis_client(redis_url).flushdb()
 
@@ -1105,44 +1118,20 @@ def main(argv=None):
         )
         need = max(args.conversations, max(args.s3_steps) // 2 if "s3" in args.scenarios else 0)
         log(f"creating {need} conversations and their sessions")
-        made = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "bench.chat_setup", "chats", str(need)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        made = json.loads(made.stdout)
+        made = chat_setup(env, "chats", str(need))
         convs, cookie = made["chats"], made["cookie"]
         asyncio.run(run(args, env, convs, cookie, results))
         if "s5" in args.scenarios:
             log("S5: claims")
             # 50 claiming threads share a pool of 25 connections, each held for one claim.
             env_s5 = {**env, "HOC_COUNSELLOR_CAPACITY": "100", "HOC_DB_POOL_SIZE": "25"}
-            done = subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "bench.chat_setup", "claims"],
-                cwd=ROOT,
-                env=env_s5,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            results.setdefault("app", {})["S5"] = json.loads(done.stdout)
-            log(f"  S5: {done.stdout[:400]}")
+            results.setdefault("app", {})["S5"] = chat_setup(env_s5, "claims")
+            log(f"  S5: {json.dumps(results['app']['S5'])[:400]}")
             log("S5 over HTTP")
             server = Server("app", env_s5, Path(args.logdir) / "app-s5.log")
             server.start()
             try:
-                made = subprocess.run(  # noqa: S603
-                    [sys.executable, "-m", "bench.chat_setup", "claimers"],
-                    cwd=ROOT,
-                    env=env_s5,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                http = asyncio.run(s5_http(server.port, json.loads(made.stdout)))
+                http = asyncio.run(s5_http(server.port, chat_setup(env_s5, "claimers")))
                 results["app"]["S5"]["http"] = http
                 log(f"  S5 over HTTP: {json.dumps(http)}")
             finally:
