@@ -66,9 +66,8 @@ def test_the_chat_taken_next_comes_back_whole_and_counts_as_answered(
 ):
     hana, _, _ = staff
     chat = waiting_chat(topic="mijn broer is nog binnen", language=Conversation.Language.ENGLISH)
-    # The row comes back with the UPDATE and the contact record is answered with one more:
-    # the limits' two reads, the UPDATE, the record, the online span, the audit entry, and
-    # the transaction's begin and commit.
+    # Eight statements: the limits' two reads, the UPDATE that also returns the row, one
+    # UPDATE of the contact record, the online span, the audit entry, begin and commit.
     with django_assert_max_num_queries(8):
         taken = queue.claim_next(hana)
     assert taken.pk == chat.pk and taken.topic == "mijn broer is nog binnen"
