@@ -39,7 +39,8 @@ def record_of(conversation):
 
 
 def note_claimed(conversation):
-    """The record of a chat taken from the queue, answered with one UPDATE."""
+    """The record of a chat taken from the queue, answered with one UPDATE. queue._taken
+    calls it with the conversation just read from the database, which holds no record yet."""
     answered = {
         "result": ContactRecord.Result.ANSWERED,
         "wait_seconds": _seconds(conversation.created_at, conversation.claimed_at),
@@ -47,9 +48,6 @@ def note_claimed(conversation):
     if ContactRecord.objects.filter(
         conversation=conversation, result=ContactRecord.Result.WAITING
     ).update(**answered):
-        if Conversation.record.is_cached(conversation):  # keep a record already read in step
-            for name, value in answered.items():
-                setattr(conversation.record, name, value)
         return
     record = record_of(conversation)  # a chat older than the registration gets one now
     if record.result == ContactRecord.Result.WAITING:
