@@ -122,6 +122,15 @@ def percentile(values, p):
     return values[max(0, int(len(values) * p / 100 + 0.999999) - 1)] if values else None
 
 
+def waiting_chats(count):
+    from chat import conversations
+
+    return [
+        conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
+        for _ in range(count)
+    ]
+
+
 def as_in_the_server(calls):
     """Run each call in a thread of its own, the way Daphne runs the views of requests at
     once: the threads belong to a running event loop, so the broadcast after a claim is
@@ -150,12 +159,7 @@ def claimers(chat_count=500, counsellor_count=50):
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
 
-    from chat import conversations
-
-    waiting = [
-        conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
-        for _ in range(chat_count)
-    ]
+    waiting = waiting_chats(chat_count)
     sessions = []
     for user, device in make_counsellors(counsellor_count, "bench-s5h-"):
         make_available(user)
@@ -175,10 +179,7 @@ def claims(pick_from=0):
     from chat.models import Conversation
 
     # (a) 500 waiting chats, 50 counsellors each claiming the head of the queue until empty.
-    waiting = [
-        conversations.open_conversation(for_whom="self", minor="no", in_danger=False)
-        for _ in range(500)
-    ]
+    waiting = waiting_chats(500)
     counsellors = [u for u, _ in make_counsellors(50, "bench-s5-")]
     racers = [u for u, _ in make_counsellors(20, "bench-s5b-")]
     for user in counsellors + racers:
