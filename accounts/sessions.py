@@ -11,7 +11,7 @@ However a session or a user ends, their sockets close at once: log-out of any ki
 (ours, the admin's, expiry) through Django's user_logged_out signal, deactivation, a new
 role or password through the User model's save signals, because the admin and Django's
 own views change users without calling us. Sockets also re-check their session against
-the store about once a minute (chat/consumers.py), for what the channel layer lost.
+the store about once a minute (chat/rechecks.py), for what the channel layer lost.
 """
 
 import contextlib
@@ -194,23 +194,78 @@ def stored_session(session, user):
     connect). NotAllowed once the session has ended for this socket: deleted (log-out,
     quick exit, a new key), past its idle or absolute limit, or no longer this user's
     (deactivated, deleted, another role, a new password)."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
-    if not session.session_key or not dict(store.items()):
+    (outcome,) = stored_sessions([(session, user)])
+    if isinstance(outcome, NotAllowed):
+        raise outcome
+    return outcome
+
+
+def stored_sessions(pairs):
+    """stored_session for many sockets' (session, user) pairs at once: one query for the
+    sessions and one for their users, however many there are (chat/rechecks.py). Each
+    answer is the store as it is now, or the NotAllowed that ends that socket."""
+    keys = {session.session_key for session, _ in pairs if session.session_key}
+    rows = {}
+    if keys:
+        model = import_module(settings.SESSION_ENGINE).SessionStore.get_model_class()
+        # The expiry the store's own load() applies.
+        live = model.objects.filter(session_key__in=keys, expire_date__gt=timezone.now())
+        rows = dict(live.values_list("session_key", "session_data"))
+    user_ids = {user.pk for _, user in pairs if user.is_authenticated}
+    current = User.objects.filter(is_active=True).in_bulk(user_ids) if user_ids else {}
+    outcomes = []
+    for session, user in pairs:
+        try:
+            outcomes.append(_judge(session, user, rows.get(session.session_key), current))
+        except NotAllowed as refused:
+            outcomes.append(refused)
+    return outcomes
+
+
+def _judge(session, user, data, current):
+    if not session.session_key or data is None:
+        raise NotAllowed
+    store = _loaded_store()(session.session_key, data)
+    if not dict(store.items()):
         raise NotAllowed
     logged_in_as = store.get(auth.SESSION_KEY)
     if not user.is_authenticated:
         if logged_in_as is not None or (has_lifetime(store, user) and is_expired(store, user)):
             raise NotAllowed
         return store
-    if logged_in_as != str(user.pk) or is_expired(store, user) or not _still(user, store):
+    if logged_in_as != str(user.pk) or is_expired(store, user):
+        raise NotAllowed
+    if not _still(user, store, current.get(user.pk)):
         raise NotAllowed
     return store
 
 
-def _still(user, store):
-    """The user is still active, in the same role, and the session was made with their
-    current password (Django's session hash, fallback keys included)."""
-    current = User.objects.filter(pk=user.pk, is_active=True).first()
+@functools.cache
+def _loaded_store():
+    """The session engine's store, given data that was read with other sessions' in one
+    query instead of reading its own row."""
+
+    base = import_module(settings.SESSION_ENGINE).SessionStore
+
+    class LoadedStore(base):
+        # Django signs session data with a salt named after the store's class: this one
+        # must read (and, were it saved, write) what the engine's own store does.
+        __qualname__ = base.__qualname__
+
+        def __init__(self, session_key, data):
+            super().__init__(session_key)
+            self._read = data
+
+        def load(self):
+            return self.decode(self._read)
+
+    return LoadedStore
+
+
+def _still(user, store, current):
+    """The user (`current`: as stored now, active, or None) is still active, in the same
+    role, and the session was made with their current password (Django's session hash,
+    fallback keys included)."""
     if current is None or current.role != user.role:
         return False
     stored_hash = store.get(auth.HASH_SESSION_KEY) or ""

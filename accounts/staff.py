@@ -18,7 +18,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import sessions
 from accounts.models import StaffTOTPDevice, User
+from common.refusals import NotAllowed, SessionGone
 
 ISSUER = "HOC chat"
 ENROLMENT_LINK_HOURS = 72
@@ -140,12 +142,44 @@ def confirm_enrolment(device, token, session):
     return True
 
 
-def is_verified_session(user, session):
+def is_verified_session(user, session, devices=None):
     """Has this staff member's session passed TOTP? (django-otp's middleware is HTTP-only,
-    so WebSocket consumers ask here.)"""
+    so WebSocket consumers ask here.) `devices`: what devices_of() read for many sessions
+    at once; without it the device is read here."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.models import Device
 
-    device = Device.from_persistent_id(session.get(DEVICE_ID_SESSION_KEY) or "")
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) or ""
+    if devices is None:
+        device = Device.from_persistent_id(persistent_id)
+    else:
+        device = devices.get(persistent_id)
     # The same binding django-otp's middleware checks on HTTP requests.
     return device is not None and device.user_id == user.pk and device.confirmed
+
+
+def authorise_socket(user, session, devices=None):
+    """The counsellors' queue socket is for staff whose session is live and passed TOTP:
+    SessionGone (logging in again may help) or NotAllowed otherwise."""
+    if not user.is_authenticated or sessions.is_expired(session, user):
+        raise SessionGone
+    if not user.is_staff_member or not is_verified_session(user, session, devices):
+        raise NotAllowed
+
+
+def devices_of(stores):
+    """The devices these sessions passed TOTP with, by persistent id, in one query. Staff
+    sessions only ever pass with a StaffTOTPDevice (accounts/views.py staff_otp and
+    staff_enrol), so an id naming any other kind finds nothing here, as it finds no
+    confirmed device of this user in is_verified_session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    label = StaffTOTPDevice.model_label()
+    ids = set()
+    for store in stores:
+        named, _, pk = (store.get(DEVICE_ID_SESSION_KEY) or "").rpartition("/")
+        if named == label and pk.isdigit():
+            ids.add(int(pk))
+    if not ids:
+        return {}
+    return {d.persistent_id: d for d in StaffTOTPDevice.objects.filter(pk__in=ids)}

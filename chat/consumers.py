@@ -7,15 +7,12 @@ checks again that this user may still take part.
 
 import asyncio
 import logging
-import random
 import time
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django.db import DatabaseError
-from redis.exceptions import RedisError
 
 from accounts import session_keys, sessions, staff
 from chat import (
@@ -26,6 +23,7 @@ from chat import (
     leaving,
     observers,
     queue,
+    rechecks,
     records,
     socket_limits,
     speakers,
@@ -33,7 +31,7 @@ from chat import (
 )
 from chat.models import Message
 from common import metrics
-from common.db_threads import in_db_thread
+from common.db_threads import UNAVAILABLE, in_db_thread
 from common.refusals import InvalidFrame, NotAllowed, Refused, SessionGone
 
 logger = logging.getLogger(__name__)
@@ -44,15 +42,6 @@ CLOSE_TOO_MANY_SOCKETS = 4429
 CLOSE_INTERNAL_ERROR = 1011
 CLOSE_NO_SUCH_SOCKET = 4404
 RATE_PER_SECOND = 5
-# Every socket checks its session, user and conversation against the database this often,
-# as a backstop: log-out, deactivation and the like close sockets at once through the channel
-# layer, which delivers at most once; idle expiry has no event at all.
-RECHECK_SECONDS = 60
-# PostgreSQL or Redis failing under a frame: the client keeps its message and retries.
-# Django wraps psycopg's errors in DatabaseError and redis-py its socket errors in
-# RedisError; ConnectionError and TimeoutError are what a socket raises unwrapped. Not
-# every OSError: PermissionError is one, and a refusal or a bug is not "try again".
-UNAVAILABLE = (DatabaseError, RedisError, ConnectionError, TimeoutError)
 # A socket writes its activity back at most this often (the idle limit is 30 minutes), so
 # a chat message costs one INSERT and no session write.
 ACTIVITY_SAVE_SECONDS = 5 * 60
@@ -74,18 +63,6 @@ def _authorise(user, session, conversation_id):
         raise NotAllowed
     conversation = conversations.get_conversation_for(user, conversation_id, session)
     return conversation, conversations.role_in(conversation, user, session)
-
-
-def _recheck(user, session, conversation_id):
-    """The session as stored now, while this socket may still take part in the conversation;
-    NotAllowed otherwise. Unlike _authorise it notes no activity: an open socket
-    alone does not keep a session alive."""
-    session = sessions.stored_session(session, user)
-    staff_member = user.is_authenticated and user.is_staff_member
-    if staff_member and not staff.is_verified_session(user, session):
-        raise NotAllowed
-    conversations.get_conversation_for(user, conversation_id, session)
-    return session
 
 
 def _resume(user, session, conversation_id, after):
@@ -178,7 +155,6 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
 
     socket_kind = None
     counted = False
-    rechecks = None
     budget = None
 
     async def __call__(self, scope, receive, send):
@@ -191,8 +167,7 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
             await self.disconnect_after_crash()
             raise
         finally:
-            if self.rechecks is not None:
-                self.rechecks.cancel()
+            rechecks.forget(self)
             if self.budget is not None:
                 socket_limits.close_socket(self.budget)
             if self.counted:
@@ -244,32 +219,24 @@ class CountedConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     def start_rechecks(self):
-        self.rechecks = asyncio.create_task(self.recheck_periodically())
+        rechecks.watch(self)
 
-    async def recheck_periodically(self):
-        """Close the socket once recheck() says its session or user has ended.
-
-        Each wait is a random 75-100 % of RECHECK_SECONDS, so sockets that connected
-        together (after a restart) do not all query in the same second.
-        """
-        while True:
-            await asyncio.sleep(RECHECK_SECONDS * random.uniform(0.75, 1))  # noqa: S311 (jitter)
-            try:
-                await self.recheck()
-            except Refused:
-                await self.close(code=CLOSE_SESSION_ENDED)
-                return
-            except UNAVAILABLE:
-                continue  # not an ended session: the next round asks again
-            except Exception:
-                # Fail closed: a socket that cannot be checked does not stay open. The page
-                # reconnects and is checked afresh.
-                logger.exception("Socket re-check failed")
-                await self.close(code=CLOSE_INTERNAL_ERROR)
-                return
-
-    async def recheck(self):
+    def recheck_asks(self):
+        """What this socket's periodic re-check asks (chat/rechecks.py)."""
         raise NotImplementedError
+
+    async def rechecked(self, outcome):
+        """The re-check's answer: the session as stored now (the socket works with it from
+        here on, which also sees what the session's pages changed since the connect), a
+        Refused, or the failure that left it unknown. Whether the socket stays open."""
+        if isinstance(outcome, Refused):
+            await self.close(code=CLOSE_SESSION_ENDED)
+            return False
+        if isinstance(outcome, Exception):
+            await self.close(code=CLOSE_INTERNAL_ERROR)  # logged by the re-check
+            return False
+        self.session = outcome
+        return True
 
     async def session_ended(self, message):
         """Log-out, expiry, quick exit, account deletion or deactivation: close at once."""
@@ -310,12 +277,15 @@ class ConversationConsumer(CountedConsumer):
             await self.note_visitor_present()
             _ask_later(self.conversation_id)
 
-    async def recheck(self):
-        # From here on the socket works with the stored session, which also sees what the
-        # session's pages changed since the connect.
-        self.session = await in_db_thread(_recheck)(self.user, self.session, self.conversation_id)
+    def recheck_asks(self):
+        visitor = self.role == Message.Sender.VISITOR
+        return rechecks.Check(self.user, self.session, self.conversation_id, visitor)
+
+    async def rechecked(self, outcome):
+        if not await super().rechecked(outcome):
+            return False
         self.grant_until = observers.grant_until(self.session, self.conversation_id)
-        await self.note_visitor_present()
+        return True
 
     async def note_visitor_present(self):
         if self.role == Message.Sender.VISITOR:
@@ -503,19 +473,6 @@ class ConversationConsumer(CountedConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
 
 
-def _authorise_staff(user, session):
-    if not user.is_authenticated or sessions.is_expired(session, user):
-        raise SessionGone
-    if not user.is_staff_member or not staff.is_verified_session(user, session):
-        raise NotAllowed
-
-
-def _recheck_staff(user, session):
-    session = sessions.stored_session(session, user)
-    _authorise_staff(user, session)
-    return session
-
-
 class QueueConsumer(CountedConsumer):
     """Tells counsellors' queue pages the moment the queue changes; the page then fetches
     the list itself, so nothing about a conversation travels over this socket."""
@@ -525,7 +482,7 @@ class QueueConsumer(CountedConsumer):
     async def connect(self):
         self.user, self.session = self.scope["user"], self.scope["session"]
         try:
-            await database_sync_to_async(_authorise_staff)(self.user, self.session)
+            await database_sync_to_async(staff.authorise_socket)(self.user, self.session)
             self.role = events.SUPERVISOR if self.user.is_supervisor else events.COUNSELLOR
         except Refused as refused:
             await self.refuse(refused)
@@ -537,8 +494,8 @@ class QueueConsumer(CountedConsumer):
     async def disconnect(self, code):
         await self.leave_groups()
 
-    async def recheck(self):
-        self.session = await in_db_thread(_recheck_staff)(self.user, self.session)
+    def recheck_asks(self):
+        return rechecks.Check(self.user, self.session)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # Listen only: every frame gets this answer, without being decoded, so a frame that

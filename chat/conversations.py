@@ -2,7 +2,7 @@
 
 import datetime
 import uuid
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
@@ -153,6 +153,25 @@ def get_conversation_for(user, conversation_id, session=None):
     if role_in(conversation, user, session) is None:
         raise NotAllowed
     return conversation
+
+
+def conversations_for(checks):
+    """get_conversation_for for many (user, conversation_id, session) at once, with one
+    query for the conversations (chat/rechecks.py). Each answer is the conversation or the
+    NotAllowed."""
+    wanted = {}
+    for _, conversation_id, _ in checks:
+        with suppress(ValueError, TypeError, AttributeError):
+            wanted[conversation_id] = uuid.UUID(str(conversation_id))
+    found = Conversation.objects.in_bulk(set(wanted.values()))
+    outcomes = []
+    for user, conversation_id, session in checks:
+        conversation = found.get(wanted.get(conversation_id))
+        if conversation is None or role_in(conversation, user, session) is None:
+            outcomes.append(NotAllowed())
+        else:
+            outcomes.append(conversation)
+    return outcomes
 
 
 def role_in(conversation, user, session=None):

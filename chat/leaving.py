@@ -47,6 +47,14 @@ def note_present(conversation_id, now=None, keep_seconds=0):
     cache.set(_seen_key(conversation_id), now + keep_seconds, SEEN_KEEP_SECONDS + keep_seconds)
 
 
+def note_all_present(conversation_ids, now=None):
+    """note_present for the visitor sockets of many conversations at once, in one round
+    trip (chat/rechecks.py)."""
+    now = time.time() if now is None else now
+    if conversation_ids:
+        cache.set_many({_seen_key(c): now for c in conversation_ids}, SEEN_KEEP_SECONDS)
+
+
 def leave(conversation_id):
     """The visitor has gone: end their part of this conversation if it is still open.
     Returns the conversation, or None when there was nothing to end."""

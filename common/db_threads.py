@@ -14,6 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
+from django.db import DatabaseError
+from redis.exceptions import RedisError
+
+# PostgreSQL or Redis failing under a socket's call: the client keeps its message and
+# retries, a re-check asks again next round. Django wraps psycopg's errors in
+# DatabaseError and redis-py its socket errors in RedisError; ConnectionError and
+# TimeoutError are what a socket raises unwrapped. Not every OSError: PermissionError is
+# one, and a refusal or a bug is not "try again".
+UNAVAILABLE = (DatabaseError, RedisError, ConnectionError, TimeoutError)
 
 _executor = None
 _lock = threading.Lock()

@@ -580,7 +580,7 @@ if ADDRESS_BLOCK_MINUTES < 0:
 # for a phone that put the browser in the background or changed networks; a quick exit
 # or a log-out ends the visitor's part at once.
 VISITOR_GRACE_SECONDS = envint("HOC_VISITOR_GRACE_SECONDS", 180)
-# A connected page notes itself about once a minute (chat/consumers.py RECHECK_SECONDS).
+# A connected page notes itself about once a minute (chat/rechecks.py RECHECK_SECONDS).
 if VISITOR_GRACE_SECONDS < 90:
     raise ImproperlyConfigured("HOC_VISITOR_GRACE_SECONDS must be at least 90.")
 

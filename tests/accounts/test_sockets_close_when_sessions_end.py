@@ -18,7 +18,7 @@ from django.test import Client
 
 from accounts import session_keys, sessions, staff
 from accounts.models import User
-from chat import consumers, conversations, queue
+from chat import conversations, queue, rechecks
 from tests.accounts.test_staff_login import PASSWORD, enrol, log_in_with_password
 from tests.conftest import log_in
 from tests.helpers.sockets import connect, queue_socket, refusal, visitor_cookie
@@ -193,7 +193,7 @@ async def test_a_client_logging_out_closes_their_sockets(robin):
 
 @pytest.fixture
 def quick_rechecks(monkeypatch):
-    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+    monkeypatch.setattr(rechecks, "RECHECK_SECONDS", 0.2)
 
 
 @pytest.fixture

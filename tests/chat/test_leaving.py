@@ -18,7 +18,7 @@ from django.test import Client
 
 from accounts import session_keys
 from audit.models import AuditEntry
-from chat import consumers, conversations, leaving, queue, records
+from chat import conversations, leaving, queue, rechecks, records
 from chat.models import ContactRecord, Conversation, Message
 from tests.helpers.sockets import connect, visitor_cookie
 
@@ -161,7 +161,7 @@ async def test_a_page_that_comes_back_within_the_grace_time_keeps_the_chat(setti
     settings.VISITOR_GRACE_SECONDS = 1
     # A connected page notes itself at every re-check (about once a minute, well inside
     # the real grace time); here a few times a second, inside this test's.
-    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+    monkeypatch.setattr(rechecks, "RECHECK_SECONDS", 0.2)
     conversation = await database_sync_to_async(waiting)()
     key = await database_sync_to_async(visitor_cookie)(conversation)
     visitor, ok, _ = await connect(conversation, key)

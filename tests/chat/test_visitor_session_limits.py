@@ -17,7 +17,7 @@ from django.test import Client
 
 from accounts import sessions
 from accounts.models import User
-from chat import consumers, conversations, guests, queue, saving
+from chat import conversations, guests, queue, rechecks, saving
 from chat.models import Conversation, OpeningHours
 from tests.accounts.conftest import (
     cheap_argon2,  # noqa: F401  (fixture)
@@ -171,7 +171,7 @@ async def test_a_visitors_socket_is_refused_after_two_hours(live_visitor, clock)
 async def test_an_idle_visitors_socket_closes_when_the_session_expires(
     live_visitor, clock, monkeypatch
 ):
-    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+    monkeypatch.setattr(rechecks, "RECHECK_SECONDS", 0.2)
     browser, conversation = live_visitor
     visitor, ok, _ = await connect(conversation, cookie(browser))
     assert ok
