@@ -910,14 +910,21 @@ def versions():
 
 
 def git_commit():
-    with contextlib.suppress(Exception):
+    """HEAD, with "+changes" when tracked files differ from it: a result measured on a
+    working tree says so."""
+
+    def git(*args):
         return subprocess.run(  # noqa: S603 - a fixed command
-            [shutil.which("git") or "git", "rev-parse", "HEAD"],
+            [shutil.which("git") or "git", *args],
             cwd=ROOT,
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
+
+    with contextlib.suppress(Exception):
+        changed = git("status", "--porcelain", "--untracked-files=no")
+        return git("rev-parse", "HEAD") + ("+changes" if changed else "")
     return None
 
 

@@ -1,5 +1,6 @@
-"""Start Daphne for the chat benchmark with HOC chat's own flags (hoc/serve.py), serving
-bench.asgi's application or its bare relay: ``python -m bench.serve --port P --app app``."""
+"""Start Daphne for the chat benchmark with HOC chat's own flags and collector thresholds
+(hoc/serve.py), serving bench.asgi's application or its bare relay:
+``python -m bench.serve --port P --app app``."""
 
 import argparse
 import os
@@ -19,8 +20,9 @@ def main(argv=None):
     django.setup()
     from daphne.cli import CommandLineInterface
 
-    from hoc.serve import daphne_argv
+    from hoc.serve import daphne_argv, tune_collector
 
+    tune_collector()  # as production runs, for B4 as for B5
     argv = daphne_argv("127.0.0.1", args.port)
     name = "application" if args.app == "app" else "relay_application"
     argv[-1] = f"bench.asgi:{name}"

@@ -4,8 +4,8 @@ Installed by bench/asgi.py when BENCH_STAGES names a file; every 10 s it appends
 line with, for the window just ended, count, p50, p99 and max in ms of:
 
 - ``db.<function>.queue`` / ``.run`` / ``.back``: a socket's database call (chat/consumers.py
-  through common/db_threads.py) waiting for a thread, running, and waiting for the event
-  loop to take its result back;
+  through common/db_threads.py; ``db.check_all`` is a round of re-checks, chat/rechecks.py)
+  waiting for a thread, running, and waiting for the event loop to take its result back;
 - ``sql.<verb>``: each statement, from Django's cursor;
 - ``gc.gen<n>``: each pass of the cycle collector (the whole process stands still);
 - ``loop.lag``: how late a 10 ms sleep on the event loop wakes up.
@@ -119,9 +119,10 @@ def _writer(path):
 
 
 def install(path):
-    from chat import consumers
+    from chat import consumers, rechecks
 
     consumers.in_db_thread = _timed(consumers.in_db_thread)
+    rechecks.in_db_thread = _timed(rechecks.in_db_thread)  # db.check_all: a round of re-checks
     connection_created.connect(_on_connection, weak=False)
     gc.callbacks.append(_on_gc)
     connect = consumers.ConversationConsumer.connect
