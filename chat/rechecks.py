@@ -37,6 +37,7 @@ TICK_SECONDS = 1.0
 # At most this many sockets per database call: bounded statements (IN lists) and a
 # bounded stretch of the database thread.
 BATCH = 250
+_GONE = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,12 @@ class _Schedule:
                 for socket in ready:
                     self.watched[socket] = None
                 for start in range(0, len(ready), BATCH):
-                    await self.check(ready[start : start + BATCH])
+                    chunk = ready[start : start + BATCH]
+                    try:
+                        await self.check(chunk)
+                    except Exception as failure:
+                        logger.exception("Socket re-check failed")
+                        await self.fail(chunk, failure)
         finally:
             self.task = None
 
@@ -143,22 +149,30 @@ class _Schedule:
             outcomes = await in_db_thread(check_all)([s.recheck_asks() for s in sockets])
         except UNAVAILABLE:
             outcomes = [None] * len(sockets)  # not an ended session: ask again next round
-        except Exception as failure:
-            # Fail closed: a socket that cannot be checked does not stay open. Its page
-            # reconnects and is checked afresh.
-            logger.exception("Socket re-check failed")
-            outcomes = [failure] * len(sockets)
         for socket, outcome in zip(sockets, outcomes, strict=True):
             if socket not in self.watched:
                 continue  # closed while its check ran
-            del self.watched[socket]
             try:
                 keep = outcome is None or await socket.rechecked(outcome)
-            except Exception:
+            except Exception as failure:
                 logger.exception("Applying a socket's re-check failed")
-                keep = False
+                await self.fail([socket], failure)
+                continue
+            del self.watched[socket]
             if keep:
                 self.watch(socket)
+
+    async def fail(self, sockets, failure):
+        """Fail closed: a socket that cannot be checked does not stay open unchecked. Its page
+        reconnects and is checked afresh."""
+        for socket in sockets:
+            if self.watched.get(socket, _GONE) is not None:
+                continue  # closed meanwhile, or answered and watched again
+            del self.watched[socket]
+            try:
+                await socket.rechecked(failure)  # closes with 1011 (chat/consumers.py)
+            except Exception:
+                logger.exception("Closing a socket whose re-check failed failed")
 
 
 _schedules = weakref.WeakKeyDictionary()

@@ -18,7 +18,7 @@ from django.test import Client
 
 from accounts import session_keys, sessions
 from accounts.models import User
-from chat import conversations, leaving, queue, rechecks
+from chat import conversations, leaving, observers, queue, rechecks
 from common.refusals import Refused
 from tests.conftest import log_in
 from tests.helpers.sockets import connect, queue_socket, staff_cookie, visitor_cookie
@@ -217,3 +217,21 @@ async def test_a_round_that_fails_for_a_bug_closes_its_sockets_and_logs_it(
     # Fail closed: the page reconnects and is checked afresh.
     assert await visitor.receive_output(timeout=5) == {"type": "websocket.close", "code": 1011}
     assert "Socket re-check failed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_whose_answer_cannot_be_applied_is_closed_not_left_unchecked(
+    hana, quick_rechecks, monkeypatch, caplog
+):
+    conversation = await database_sync_to_async(claimed_chat)(hana)
+    key = await database_sync_to_async(visitor_cookie)(conversation)
+    visitor, ok, _ = await connect(conversation, key)
+    assert ok
+
+    def broken(session, conversation_id):
+        raise KeyError("a bug")
+
+    # The socket's own part of the answer (the live-look grant it reads from the session).
+    monkeypatch.setattr(observers, "grant_until", broken)
+    assert await visitor.receive_output(timeout=5) == {"type": "websocket.close", "code": 1011}
+    assert "Applying a socket's re-check failed" in caplog.text
