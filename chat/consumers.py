@@ -10,7 +10,6 @@ import logging
 import time
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -300,8 +299,8 @@ class ConversationConsumer(CountedConsumer):
     async def dispatch(self, message):
         # Channels runs close_old_connections() in a thread before every event, a thread
         # hop per frame and per fan-out delivery, measurably slower under load (bench/).
-        # This consumer touches the database only through in_db_thread and
-        # database_sync_to_async, which tidy connections in the thread that uses them.
+        # This consumer touches the database only through in_db_thread, which tidies
+        # connections in the thread that uses them.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -482,7 +481,7 @@ class QueueConsumer(CountedConsumer):
     async def connect(self):
         self.user, self.session = self.scope["user"], self.scope["session"]
         try:
-            await database_sync_to_async(staff.authorise_socket)(self.user, self.session)
+            await in_db_thread(staff.authorise_socket)(self.user, self.session)
             self.role = events.SUPERVISOR if self.user.is_supervisor else events.COUNSELLOR
         except Refused as refused:
             await self.refuse(refused)

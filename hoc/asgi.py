@@ -8,14 +8,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoc.settings")
 # Set up Django before importing anything that touches models.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.auth import AuthMiddleware, get_user  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator, WebsocketDenier  # noqa: E402
+from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from chat import socket_limits  # noqa: E402
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from common.db_threads import in_db_thread  # noqa: E402
 from common.origins import is_same_origin  # noqa: E402
 from hoc.health import HealthEndpoints  # noqa: E402
 
@@ -83,6 +85,21 @@ class ConnectGate:
             connected()
 
 
+class PooledAuthMiddleware(AuthMiddleware):
+    """Channels' AuthMiddleware, reading the session and the user on the sockets' pool of
+    database threads (common/db_threads.py). Channels' own get_user runs on Django's one
+    thread-sensitive thread, so every socket's connect in the process queued behind every
+    other's two lookups: about 130 connects a second at most (bench/README.md, S4)."""
+
+    async def resolve_scope(self, scope):
+        scope["user"]._wrapped = await in_db_thread(get_user.func)(scope)
+
+
+def auth_stack(inner):
+    """Channels' AuthMiddlewareStack with the pooled lookups."""
+    return CookieMiddleware(SessionMiddleware(PooledAuthMiddleware(inner)))
+
+
 http_app = ASGIStaticFilesHandler(django_asgi_app) if settings.SERVE_STATIC else django_asgi_app
 
 application = ProtocolTypeRouter(
@@ -93,8 +110,6 @@ application = ProtocolTypeRouter(
         # Origin first: a page on another site, or on another port or scheme of this one,
         # must not open a socket with the visitor's cookie (cross-site WebSocket
         # hijacking). Missing Origin is refused too. Then the gate, before any lookup.
-        "websocket": SameOriginValidator(
-            ConnectGate(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-        ),
+        "websocket": SameOriginValidator(ConnectGate(auth_stack(URLRouter(websocket_urlpatterns)))),
     }
 )
