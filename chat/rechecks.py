@@ -31,8 +31,8 @@ from common.refusals import NotAllowed, Refused
 logger = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 60
-# Sockets due within one tick are checked together. A twentieth of the period, so that
-# a test running the period in a fraction of a second is checked as often.
+# Sockets due within one tick are checked together: a second, or a twentieth of the period
+# when that is shorter (tests run the period in a fraction of a second).
 TICK_SECONDS = 1.0
 # At most this many sockets per database call: bounded statements (IN lists) and a
 # bounded stretch of the database thread.
@@ -102,20 +102,21 @@ def _as_staff(check, store, devices):
 class _Schedule:
     """The sockets of one event loop (one process) and when each is due."""
 
-    def __init__(self, loop):
-        self.loop = loop
+    def __init__(self):
+        # No reference to the loop: it is this schedule's key in a WeakKeyDictionary.
         self.tick = min(TICK_SECONDS, RECHECK_SECONDS / 20)
         self.due = defaultdict(set)  # tick number -> sockets due then
         self.watched = {}  # socket -> its tick number; None while its check runs
         self.task = None
 
     def watch(self, socket):
-        when = self.loop.time() + RECHECK_SECONDS * random.uniform(0.75, 1)  # noqa: S311
+        loop = asyncio.get_running_loop()
+        when = loop.time() + RECHECK_SECONDS * random.uniform(0.75, 1)  # noqa: S311 (jitter)
         tick = math.ceil(when / self.tick)
         self.due[tick].add(socket)
         self.watched[socket] = tick
         if self.task is None:
-            self.task = self.loop.create_task(self.run())
+            self.task = loop.create_task(self.run())
 
     def forget(self, socket):
         tick = self.watched.pop(socket, None)
@@ -128,7 +129,7 @@ class _Schedule:
         try:
             while self.watched:
                 await asyncio.sleep(self.tick)
-                now = math.floor(self.loop.time() / self.tick)
+                now = math.floor(asyncio.get_running_loop().time() / self.tick)
                 ready = []
                 for tick in sorted(t for t in self.due if t <= now):
                     ready.extend(self.due.pop(tick))
@@ -185,7 +186,7 @@ def watch(socket):
     loop = asyncio.get_running_loop()
     schedule = _schedules.get(loop)
     if schedule is None:
-        schedule = _schedules[loop] = _Schedule(loop)
+        schedule = _schedules[loop] = _Schedule()
     schedule.watch(socket)
 
 
