@@ -158,6 +158,14 @@ def is_verified_session(user, session, devices=None):
     return device is not None and device.user_id == user.pk and device.confirmed
 
 
+def require_second_factor(user, session, devices=None):
+    """A staff member's socket acts only for a session that passed TOTP (NotAllowed);
+    anyone else is not asked."""
+    staff_member = user.is_authenticated and user.is_staff_member
+    if staff_member and not is_verified_session(user, session, devices):
+        raise NotAllowed
+
+
 def authorise_socket(user, session, devices=None):
     """The counsellors' queue socket is for staff whose session is live and passed TOTP:
     SessionGone (logging in again may help) or NotAllowed otherwise."""

@@ -57,9 +57,7 @@ def _authorise(user, session, conversation_id):
         # expired and is gone) or one past its limits.
         raise SessionGone
     sessions.note_activity(session, user, save=True)
-    staff_member = user.is_authenticated and user.is_staff_member
-    if staff_member and not staff.is_verified_session(user, session):
-        raise NotAllowed
+    staff.require_second_factor(user, session)
     conversation = conversations.get_conversation_for(user, conversation_id, session)
     return conversation, conversations.role_in(conversation, user, session)
 

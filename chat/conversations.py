@@ -2,9 +2,10 @@
 
 import datetime
 import uuid
-from contextlib import nullcontext, suppress
+from contextlib import nullcontext
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -146,27 +147,27 @@ def get_conversation_for(user, conversation_id, session=None):
 
     Raises NotAllowed otherwise; used by views and sockets alike, on every action.
     """
-    try:
-        conversation = Conversation.objects.get(pk=conversation_id)
-    except (Conversation.DoesNotExist, ValueError, TypeError):
-        raise NotAllowed from None
-    if role_in(conversation, user, session) is None:
-        raise NotAllowed
-    return conversation
+    (outcome,) = conversations_for([(user, conversation_id, session)])
+    if isinstance(outcome, NotAllowed):
+        raise outcome
+    return outcome
 
 
 def conversations_for(checks):
     """get_conversation_for for many (user, conversation_id, session) at once, with one
     query for the conversations (chat/rechecks.py). Each answer is the conversation or the
     NotAllowed."""
-    wanted = {}
+    pks = []
     for _, conversation_id, _ in checks:
-        with suppress(ValueError, TypeError, AttributeError):
-            wanted[conversation_id] = uuid.UUID(str(conversation_id))
-    found = Conversation.objects.in_bulk(set(wanted.values()))
+        try:
+            pks.append(Conversation._meta.pk.to_python(conversation_id))
+        except (ValidationError, ValueError, TypeError):
+            pks.append(None)  # no such conversation for anyone
+    wanted = {pk for pk in pks if pk is not None}
+    found = Conversation.objects.in_bulk(wanted) if wanted else {}
     outcomes = []
-    for user, conversation_id, session in checks:
-        conversation = found.get(wanted.get(conversation_id))
+    for (user, _, session), pk in zip(checks, pks, strict=True):
+        conversation = found.get(pk)
         if conversation is None or role_in(conversation, user, session) is None:
             outcomes.append(NotAllowed())
         else:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from accounts import sessions, staff
 from chat import conversations, leaving
 from common.db_threads import UNAVAILABLE, in_db_thread
-from common.refusals import NotAllowed, Refused
+from common.refusals import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +87,10 @@ def _refused_or(rule, *args):
 
 def _as_staff(check, store, devices):
     """Staff pass TOTP for every socket; the queue's socket is for staff only."""
-    user = check.user
     if check.conversation_id is None:
-        staff.authorise_socket(user, store, devices)
-    elif (
-        user.is_authenticated
-        and user.is_staff_member
-        and not staff.is_verified_session(user, store, devices)
-    ):
-        raise NotAllowed
+        staff.authorise_socket(check.user, store, devices)
+    else:
+        staff.require_second_factor(check.user, store, devices)
     return store
 
 
