@@ -161,6 +161,7 @@ class Sock:
         self.seqs = set()
         self.contiguous = 0  # every seq up to here has arrived
         self.outbox = {}
+        self.retry_after = None  # seconds, from the server's last `busy` frame
         self.scheduled = {}  # client id -> (phase, scheduled time), until acknowledged
         self.connect_began = None
         self.resumed_at = []  # (connect began, history ready) per (re)connect
@@ -193,7 +194,10 @@ class Sock:
             max_queue=None,
         )
         if self.app:
-            await self.ws.send(json.dumps({"type": "resume", "after": self.contiguous}))
+            # A busy server closes at once after its `busy` frame; the read loop still gets
+            # that frame, as a page does.
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await self.ws.send(json.dumps({"type": "resume", "after": self.contiguous}))
         else:
             self.ready.set()
 
@@ -219,10 +223,14 @@ class Sock:
                 return
             if attempt == 0:
                 self.disconnected_at.append(time.monotonic())
-            # As static/js/socket.js: a random wait between 0.25 s and a ceiling that starts
-            # at 1 s and doubles with every failure up to 30 s ("full jitter").
+            # As static/js/socket.js: the wait a busy server gave, or else a random wait
+            # between 0.25 s and a ceiling that starts at 1 s and doubles with every failure
+            # up to 30 s ("full jitter").
             ceiling = min(1.0 * 2 ** min(attempt, 10), 30.0)
-            delay = max(0.25, RNG.uniform(0, ceiling))
+            delay = self.retry_after
+            if delay is None:
+                delay = max(0.25, RNG.uniform(0, ceiling))
+            self.retry_after = None
             attempt += 1
             await asyncio.sleep(delay)
 
@@ -237,7 +245,10 @@ class Sock:
             return
         data = json.loads(frame)
         kind = data.get("type")
-        if kind == "message":
+        if kind == "busy":
+            self.retry_after = min(max(data["retry_ms"], 0), 30_000) / 1000
+            self.load.busy += 1
+        elif kind == "message":
             seq = data["seq"]
             if seq in self.seqs:
                 self.duplicates += 1  # hidden by the client's dedupe by seq
@@ -321,6 +332,7 @@ class Load:
         self.stopping = False
         self.reconnect = False
         self.errors = Counter()
+        self.busy = 0  # `busy` frames: refused by the connect gate, told when to come back
         self.typing_received = self.typing_sent = 0
 
     async def open(self, convs, concurrency=64):
@@ -705,6 +717,7 @@ async def s4(load, env, restarts_at=10.0, duration=40.0):
     marks = {}
     exceptions_before = server.exceptions()
     pg_before = len(load.pg_pids())
+    busy_before = load.busy
 
     async def restart(phase):
         await asyncio.sleep(restarts_at)
@@ -750,6 +763,7 @@ async def s4(load, env, restarts_at=10.0, duration=40.0):
         "exceptions_inside_application": app_errors - exceptions_before[1],
         "postgres_connections_before_and_30s_after": [pg_before, pg_after],
         "errors": dict(load.errors),
+        "refused_busy": load.busy - busy_before,
         "delivery_p99_ms_including_outage": result["p99_ms"],
     }
 

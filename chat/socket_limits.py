@@ -13,7 +13,7 @@ budget lives while its session has sockets here, and idle ones are forgotten old
 beyond MAX_IDLE (kept until then, so closing and reopening sockets does not refill it).
 """
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from time import monotonic
 
 from django.conf import settings
@@ -92,21 +92,38 @@ def allow_typing(budget):
 
 # --- Connects under way in this process ---------------------------------------------------
 #
-# A connect costs a database call (authorisation) and a resume (the history): about 70 a
-# second on one core. After a restart every page comes back within seconds; without a
-# limit the handshakes queue past Daphne's 5 s handshake limit, are refused with an HTTP 403
-# after their work was done, and come back again, so the backlog never drains (bench/
-# README.md, S4: none of 2,000 sockets came back). Past the limit a socket is told at once
-# to try again later (4503), which costs the server almost nothing, and the page waits a
-# random, growing while (static/js/socket.js).
+# A connect costs a database call (authorisation) and a resume (the history): 130-175 a
+# second on one core (bench/README.md, S4). After a restart every page comes back within
+# seconds; without a limit the handshakes queue past Daphne's 5 s handshake limit, are
+# refused with an HTTP 403 after their work was done, and come back again, so the backlog
+# never drains (none of 2,000 sockets came back). Past the limit a socket is told at once
+# to try again later (4503), which costs the server almost nothing.
+#
+# When to try again is this process's to say: each refused socket is given the next free
+# moment of a schedule that lets them back at the rate connects are getting through here,
+# so a backlog of pages comes back spread over the time it needs, each mostly refused once,
+# instead of guessing with a growing random wait (up to 30 s) and being refused again and
+# again (static/js/socket.js, docs/protocol.md `busy`).
 
 _connecting = [0]
+# When recent connects got through (for the rate), and the schedule's next free moment.
+_through = deque(maxlen=4096)
+_next_free = [0.0]
+RATE_WINDOW_SECONDS = 2.0
+# The rate assumed before connects are seen getting through (after a restart): about what
+# one core took under load (bench/README.md, S4). Too high costs a second refusal of the
+# same page, never a wait; a higher rate seen takes over within the window.
+MIN_CONNECTS_PER_SECOND = 64
+# The longest wait given; past it the schedule is left to the page's own backoff.
+MAX_RETRY_SECONDS = 30.0
 
 
 def connects_at_once():
     """Enough to keep every database thread busy and a page opening many tabs unrefused,
-    few enough to be through in about a second at ~70 connects a second (64 by default)."""
-    return 8 * settings.DB_THREADS
+    few enough that each is through quickly: a connect waits for the ones under way before
+    it, so twice as many under way only doubles its wait for the same core (16 by default;
+    bench/README.md, the connect gate's width)."""
+    return 2 * settings.DB_THREADS
 
 
 def begin_connect():
@@ -119,3 +136,24 @@ def begin_connect():
 
 def end_connect():
     _connecting[0] -= 1
+    _through.append(monotonic())
+
+
+def connects_per_second(now=None):
+    """How fast connects got through lately, but never taken as fewer than
+    MIN_CONNECTS_PER_SECOND (before the first is through, after a restart)."""
+    now = monotonic() if now is None else now
+    while _through and _through[0] < now - RATE_WINDOW_SECONDS:
+        _through.popleft()
+    return max(len(_through) / RATE_WINDOW_SECONDS, MIN_CONNECTS_PER_SECOND)
+
+
+def retry_after(now=None):
+    """Seconds a refused socket should wait before it tries again: the next free moment of
+    the schedule, one connect's worth of time after the last one given. The schedule never
+    reaches further than MAX_RETRY_SECONDS ahead, so a flood of connects delays the pages
+    refused with it by that much at most, and none once it stops."""
+    now = monotonic() if now is None else now
+    step = 1 / connects_per_second(now)
+    _next_free[0] = min(max(_next_free[0], now) + step, now + MAX_RETRY_SECONDS)
+    return _next_free[0] - now

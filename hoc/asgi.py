@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels, probes before both."""
 
+import json
 import os
 
 from django.core.asgi import get_asgi_application
@@ -51,12 +52,19 @@ class SameOriginValidator(OriginValidator):
 CLOSE_TRY_AGAIN_LATER = 4503
 
 
+def busy_frame():
+    """The one frame before a 4503: when to try again (chat/socket_limits.py's schedule)."""
+    retry_ms = round(socket_limits.retry_after() * 1000)
+    return json.dumps({"type": "busy", "retry_ms": retry_ms})
+
+
 class ConnectGate:
     """Lets at most `socket_limits.connects_at_once()` sockets be connecting at a time, from
-    the session and user lookup to the consumer's accept or refusal. Another is accepted and
-    closed at once with 4503, before any lookup: the page tries again after a random,
-    growing wait (static/js/socket.js), so a process coming up among thousands of returning
-    pages works through them instead of timing them all out (chat/socket_limits.py)."""
+    the session and user lookup to the consumer's accept or refusal. Another is accepted,
+    told when to try again (a `busy` frame) and closed at once with 4503, before any lookup:
+    the page comes back at that moment (static/js/socket.js), so a process coming up among
+    thousands of returning pages lets them back at the rate it can take them instead of
+    timing them all out (chat/socket_limits.py)."""
 
     def __init__(self, application):
         self.application = application
@@ -65,6 +73,7 @@ class ConnectGate:
         if not socket_limits.begin_connect():
             if (await receive())["type"] == "websocket.connect":
                 await send({"type": "websocket.accept"})
+                await send({"type": "websocket.send", "text": busy_frame()})
                 await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
             return None
         connecting = [True]

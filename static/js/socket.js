@@ -4,6 +4,8 @@
 // - After a drop it tries again after a random wait between 0.25 s and a ceiling that
 //   starts at 1 s and doubles with every failure up to 30 s ("full jitter"), so a server
 //   restart is not answered by every browser in the same second, nor in waves.
+// - A server busy with others says when to come back (a `busy` frame, then 4503): the page
+//   tries again at that moment, which the server has set apart for it, not at a guess.
 // - 4401 (no session, or it ended), 4403 (not allowed) and 4404 (no such socket) mean trying
 //   again cannot help (docs/protocol.md, close codes): the socket stays closed and
 //   `onRefused(code)` decides what the page says.
@@ -20,6 +22,7 @@ export function keepOpen(path, { onOpen = () => {}, onFrame, onLost = () => {}, 
   let socket = null;
   let attempt = 0;
   let retryTimer = null;
+  let retryAt = null; // the wait a busy server gave (ms), for the next try only
   let paused = false; // the page was left (it may come back from the back-forward cache)
   let stopped = false; // refused, or the page said it is done (a chat that ended)
 
@@ -47,6 +50,11 @@ export function keepOpen(path, { onOpen = () => {}, onFrame, onLost = () => {}, 
       } catch {
         return;
       }
+      if (frame.type === "busy") {
+        const ms = Number(frame.retry_ms);
+        retryAt = Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_MS) : null;
+        return;
+      }
       onFrame(frame);
     });
     current.addEventListener("close", (event) => {
@@ -71,7 +79,8 @@ export function keepOpen(path, { onOpen = () => {}, onFrame, onLost = () => {}, 
     if (retryTimer !== null || navigator.onLine === false) return;
     const ceiling = Math.min(FIRST_RETRY_MS * 2 ** Math.min(attempt, 10), MAX_RETRY_MS);
     attempt += 1;
-    const delay = Math.max(MIN_RETRY_MS, Math.random() * ceiling);
+    const delay = retryAt ?? Math.max(MIN_RETRY_MS, Math.random() * ceiling);
+    retryAt = null;
     retryTimer = setTimeout(() => {
       retryTimer = null;
       connect();

@@ -8,13 +8,14 @@ reached the counsellor in 3 s.
 import asyncio
 import json
 import uuid
+from collections import deque
 
 import pytest
 from channels.db import database_sync_to_async
 
 from chat import conversations, queue, socket_limits
 from chat.models import Conversation
-from tests.helpers.sockets import connect, refusal, staff_cookie, visitor_cookie
+from tests.helpers.sockets import connect, open_socket, staff_cookie, visitor_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -172,16 +173,60 @@ async def test_a_workspace_reconnecting_all_its_tabs_is_not_limited(chat, hana, 
     await close_all(sockets)
 
 
-async def test_a_socket_past_the_connects_at_once_is_told_to_try_again_later(chat, monkeypatch):
+async def busy_answer(conversation, cookie):
+    """The `busy` frame and the close code of a socket the connect gate turns away."""
+    socket, connected, _ = await open_socket(f"/ws/chat/{conversation.pk}/", cookie)
+    assert connected, "refused at the handshake, which a browser sees as 1006"
+    frame = await socket.receive_output(timeout=5)
+    assert frame["type"] == "websocket.send", frame
+    closed = await socket.receive_output(timeout=5)
+    assert closed["type"] == "websocket.close", closed
+    return json.loads(frame["text"]), closed["code"]
+
+
+async def test_a_socket_past_the_connects_at_once_is_told_when_to_try_again(chat, monkeypatch):
     """After a restart thousands of pages come back at once: past the process's limit of
-    connects under way, a socket is closed at once with 4503 (try again later) instead of
-    queueing past Daphne's handshake limit; once the others are through, it connects."""
+    connects under way, a socket is told when to come back (`busy`) and closed at once with
+    4503 instead of queueing past Daphne's handshake limit. The next one refused is given a
+    later moment, so they come back one after another; once the others are through, it
+    connects."""
     conversation, visitor_key, _ = chat
     busy = socket_limits.connects_at_once()
     monkeypatch.setattr(socket_limits, "_connecting", [busy])
-    assert await refusal(conversation, visitor_key) == 4503
+    monkeypatch.setattr(socket_limits, "_next_free", [0.0])
+    first, code = await busy_answer(conversation, visitor_key)
+    assert code == 4503
+    assert first["type"] == "busy" and first["retry_ms"] > 0
+    second, code = await busy_answer(conversation, visitor_key)
+    assert code == 4503
+    assert second["retry_ms"] > first["retry_ms"]
     socket_limits._connecting[0] = busy - 1
     socket, ok, _ = await connect(conversation, visitor_key)
     assert ok
     assert socket_limits._connecting[0] == busy - 1  # its own connect is counted out again
     await socket.disconnect()
+
+
+def test_the_refused_are_given_moments_at_the_rate_connects_get_through(monkeypatch):
+    """Each refused socket gets the next free moment, one connect's worth of time after the
+    last one given, at the rate connects got through lately (never taken as fewer than the
+    MIN_CONNECTS_PER_SECOND); a flood pushes the schedule no further than 30 s ahead, and once
+    it stops the next page refused waits one step again."""
+    monkeypatch.setattr(socket_limits, "_next_free", [0.0])
+    monkeypatch.setattr(socket_limits, "_through", deque(maxlen=4096))
+    floor = socket_limits.MIN_CONNECTS_PER_SECOND
+    assert socket_limits.connects_per_second(now=100.0) == floor
+    waits = [socket_limits.retry_after(now=100.0) for _ in range(floor)]
+    assert waits == pytest.approx([(i + 1) / floor for i in range(floor)])
+
+    # 600 connects got through in the last two seconds: 300 a second, closer moments.
+    socket_limits._through.extend([199.0 + i / 600 for i in range(600)])
+    socket_limits._next_free[0] = 0.0
+    assert socket_limits.connects_per_second(now=200.0) == pytest.approx(300)
+    assert socket_limits.retry_after(now=200.0) == pytest.approx(1 / 300)
+    # Older ones no longer count.
+    assert socket_limits.connects_per_second(now=203.5) == floor
+
+    flood = [socket_limits.retry_after(now=300.0) for _ in range(100_000)]
+    assert max(flood) == pytest.approx(socket_limits.MAX_RETRY_SECONDS)
+    assert socket_limits.retry_after(now=400.0) == pytest.approx(1 / floor)

@@ -2,6 +2,7 @@
 back after a drop, and never again after the server refused it (4401, 4403), where the page
 reloads instead so that an ended session leads to the log-in."""
 
+import json
 import re
 
 import pytest
@@ -87,3 +88,38 @@ def test_the_queue_page_does_not_reconnect_after_a_refusal(page, server_url, que
     page.clock.run_for(60_000)
     assert page.evaluate("[window.samePage, window.socketsMade]") == [True, 1]
     assert len(queue_sockets) == 1
+
+
+def test_a_busy_server_says_when_to_come_back_and_the_page_comes_back_then(page, server_url):
+    """A process coming up among many returning pages turns some away with a `busy` frame
+    and 4503 (hoc/asgi.py ConnectGate). The page waits the time it was given, not its own
+    first guess of at most a second, and then connects."""
+    from playwright.sync_api import expect
+
+    told = []
+
+    def between(ws):
+        if not told:
+            told.append(ws)
+            ws.send(json.dumps({"type": "busy", "retry_ms": 2500}))
+            ws.close(code=4503)
+        else:
+            ws.connect_to_server()
+
+    page.route_web_socket(re.compile(r".*/ws/queue/$"), between)
+    page.add_init_script(COUNT_SOCKETS)
+    page.add_init_script(
+        "window.socketTimes = []; const Made = window.WebSocket;"
+        "window.WebSocket = class extends Made { constructor(...a) {"
+        " super(...a); window.socketTimes.push(performance.now()); } };"
+    )
+    orm(open_all_week)
+    orm(make_counsellor)
+    log_in_as_counsellor(page, server_url)
+    page.wait_for_function("() => window.socketsMade === 2", timeout=10_000)
+    first, second = page.evaluate("window.socketTimes")
+    assert 2_400 <= second - first < 4_000
+
+    # The socket it came back with is the live one: the queue's news arrives over it.
+    start_chat_over_http(server_url)
+    expect(page.locator("[data-queue-count]")).to_have_text("Wachtende bezoekers: 1")
