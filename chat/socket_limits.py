@@ -92,12 +92,12 @@ def allow_typing(budget):
 
 # --- Connects under way in this process ---------------------------------------------------
 #
-# A connect costs a database call (authorisation) and a resume (the history): 130-175 a
-# second on one core (bench/README.md, S4). After a restart every page comes back within
-# seconds; without a limit the handshakes queue past Daphne's 5 s handshake limit, are
-# refused with an HTTP 403 after their work was done, and come back again, so the backlog
-# never drains (none of 2,000 sockets came back). Past the limit a socket is told at once
-# to try again later (4503), which costs the server almost nothing.
+# A connect costs a database call (authorisation) and a resume (the history): 60-175 a
+# second on one core, by machine and load (bench/README.md, S4). After a restart every page
+# comes back within seconds; without a limit the handshakes queue past Daphne's 5 s
+# handshake limit, are refused with an HTTP 403 after their work was done, and come back
+# again, so the backlog never drains (none of 2,000 sockets came back). Past the limit a
+# socket is told at once to try again later (4503), which costs the server almost nothing.
 #
 # When to try again is this process's to say: each refused socket is given the next free
 # moment of a schedule that lets them back at the rate connects are getting through here,
@@ -114,7 +114,8 @@ RATE_WINDOW_SECONDS = 2.0
 # one core took under load (bench/README.md, S4). Too high costs a second refusal of the
 # same page, never a wait; a higher rate seen takes over within the window.
 MIN_CONNECTS_PER_SECOND = 64
-# The longest wait given; past it the schedule is left to the page's own backoff.
+# The longest wait given, the ceiling of the page's own backoff: a flood of connects
+# cannot push the pages it crowds out any further than that.
 MAX_RETRY_SECONDS = 30.0
 
 

@@ -209,7 +209,7 @@ async def test_a_socket_past_the_connects_at_once_is_told_when_to_try_again(chat
 
 def test_the_refused_are_given_moments_at_the_rate_connects_get_through(monkeypatch):
     """Each refused socket gets the next free moment, one connect's worth of time after the
-    last one given, at the rate connects got through lately (never taken as fewer than the
+    last one given, at the rate connects got through lately (never taken as fewer than
     MIN_CONNECTS_PER_SECOND); a flood pushes the schedule no further than 30 s ahead, and once
     it stops the next page refused waits one step again."""
     monkeypatch.setattr(socket_limits, "_next_free", [0.0])

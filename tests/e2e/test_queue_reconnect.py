@@ -117,7 +117,7 @@ def test_a_busy_server_says_when_to_come_back_and_the_page_comes_back_then(page,
     orm(make_counsellor)
     log_in_as_counsellor(page, server_url)
     page.wait_for_function("() => window.socketsMade === 2", timeout=10_000)
-    first, second = page.evaluate("window.socketTimes")
+    first, second = page.evaluate("window.socketTimes")[:2]
     assert 2_400 <= second - first < 4_000
 
     # The socket it came back with is the live one: the queue's news arrives over it.
