@@ -1014,10 +1014,22 @@ async def run(args, env, convs, cookie, results):
             if kind == "app" and "acct" in args.scenarios:
                 results[kind]["accounting"] = await accounting(load, env)
             if kind == "app" and "s6" in args.scenarios:
-                during = await load.run_phase(
-                    100, 100, 20, during=lambda phase, port=server.port: s6(port)
-                )
+                # --s6-pages-process: the pages from a process of their own (no sockets), on
+                # the server's core beside the one that holds the 2,000 sockets.
+                pages = None
+                if args.s6_pages_process:
+                    pages = Server(kind, env, Path(args.logdir) / f"{kind}-pages.log")
+                    pages.start()
+                port = (pages or server).port
+                try:
+                    during = await load.run_phase(
+                        100, 100, 20, during=lambda phase, port=port: s6(port)
+                    )
+                finally:
+                    if pages is not None:
+                        pages.stop()
                 results[kind]["S6"] = {
+                    "pages_process": "own" if pages else "the sockets' own",
                     "under_s1": during.pop("during"),
                     "s1_meanwhile": {k: during[k] for k in ("p50_ms", "p99_ms", "p999_ms")},
                 }
@@ -1088,6 +1100,11 @@ def main(argv=None):
     )
     parser.add_argument("--s3-steps", type=int, nargs="+", default=[1000, 2000, 5000, 10000])
     parser.add_argument("--s3-hold", type=float, default=5)
+    parser.add_argument(
+        "--s6-pages-process",
+        action="store_true",
+        help="S6: serve the pages from a second server process without sockets",
+    )
     parser.add_argument("--output", default=str(RESULTS / "chat_load.json"))
     args = parser.parse_args(argv)
     if args.redis_url.rstrip("/").endswith("/0") or args.database_url.rsplit("/", 1)[1] == "hoc":

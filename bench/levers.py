@@ -1,11 +1,14 @@
-"""Two levers of issue [8/8] measured on their own, where a whole-server run cannot tell
+"""Levers of issue [8/8] measured on their own, where a whole-server run cannot tell
 them from its noise (bench/README.md, "Levers").
 
     .venv/bin/python -m bench.levers json
+    .venv/bin/python -m bench.levers layer
     .venv/bin/python -m bench.levers hop --database-url postgres://postgres@127.0.0.1:5432/x
 
 - ``json``: encoding a `message` frame and decoding a `message.send` frame with the standard
   library (what Channels' JSON consumer uses) and with ujson, when it is installed.
+- ``layer``: sealing and opening one broadcast (a `message` event, msgpack) as the channel
+  layer does, with channels_redis's MultiFernet (AES-CBC, HMAC, base64), against AES-GCM.
 - ``hop``: one INSERT … RETURNING per call, as `post_message` sends, from an event loop:
   handed to a thread with a synchronous psycopg connection (the server's way,
   common/db_threads.py) or sent on psycopg's async connection on the loop itself. CPU is this
@@ -53,6 +56,32 @@ def json_lever():
     n = 200_000
     for name, call in cases:
         print(f"{name}: {timeit.timeit(call, number=n) / n * 1e6:.2f} µs per frame")
+
+
+def layer_lever():
+    import os
+
+    import msgpack
+    from cryptography.fernet import Fernet, MultiFernet
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    event = {"type": "message", "seq": 1234, "id": str(uuid.uuid4()), "from": "visitor"}
+    event.update(body=BODY, at="2026-12-06T22:10:00+00:00")
+    packed = msgpack.packb({"type": "broadcast", "event": event})
+    fernet = MultiFernet([Fernet(Fernet.generate_key())])
+    token = fernet.encrypt(packed)
+    gcm = AESGCM(AESGCM.generate_key(bit_length=256))
+    nonce = os.urandom(12)
+    sealed = gcm.encrypt(nonce, packed, None)
+    cases = [
+        ("MultiFernet encrypt", lambda: fernet.encrypt(packed)),
+        ("MultiFernet decrypt", lambda: fernet.decrypt(token)),
+        ("AES-GCM encrypt", lambda: gcm.encrypt(os.urandom(12), packed, None)),
+        ("AES-GCM decrypt", lambda: gcm.decrypt(nonce, sealed, None)),
+    ]
+    n = 50_000
+    for name, call in cases:
+        print(f"{name}: {timeit.timeit(call, number=n) / n * 1e6:.2f} µs per broadcast")
 
 
 async def _through_threads(dsn, concurrency):
@@ -128,13 +157,15 @@ def hop_lever(dsn):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("lever", choices=["json", "hop"])
+    parser.add_argument("lever", choices=["json", "layer", "hop"])
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/hoc_bench_load"
     )
     args = parser.parse_args(argv)
     if args.lever == "json":
         json_lever()
+    elif args.lever == "layer":
+        layer_lever()
     else:
         hop_lever(args.database_url)
 
