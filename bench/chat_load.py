@@ -1020,6 +1020,9 @@ async def run(args, env, convs, cookie, results):
                 if args.s6_pages_process:
                     pages = Server(kind, env, Path(args.logdir) / f"{kind}-pages.log")
                     pages.start()
+                    # A fresh process's first requests load templates and open database
+                    # connections; the sockets' process had those behind it already.
+                    await s6(pages.port, seconds=3, rate=20)
                 port = (pages or server).port
                 try:
                     during = await load.run_phase(
