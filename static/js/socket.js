@@ -22,7 +22,7 @@ export function keepOpen(path, { onOpen = () => {}, onFrame, onLost = () => {}, 
   let socket = null;
   let attempt = 0;
   let retryTimer = null;
-  let retryAt = null; // the wait a busy server gave (ms), for the next try only
+  let retryWaitMs = null; // the wait a busy server gave (ms), for the next try only
   let paused = false; // the page was left (it may come back from the back-forward cache)
   let stopped = false; // refused, or the page said it is done (a chat that ended)
 
@@ -52,7 +52,7 @@ export function keepOpen(path, { onOpen = () => {}, onFrame, onLost = () => {}, 
       }
       if (frame.type === "busy") {
         const ms = Number(frame.retry_ms);
-        retryAt = Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_MS) : null;
+        retryWaitMs = Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_MS) : null;
         return;
       }
       onFrame(frame);
@@ -79,8 +79,8 @@ export function keepOpen(path, { onOpen = () => {}, onFrame, onLost = () => {}, 
     if (retryTimer !== null || navigator.onLine === false) return;
     const ceiling = Math.min(FIRST_RETRY_MS * 2 ** Math.min(attempt, 10), MAX_RETRY_MS);
     attempt += 1;
-    const delay = retryAt ?? Math.max(MIN_RETRY_MS, Math.random() * ceiling);
-    retryAt = null;
+    const delay = retryWaitMs ?? Math.max(MIN_RETRY_MS, Math.random() * ceiling);
+    retryWaitMs = null;
     retryTimer = setTimeout(() => {
       retryTimer = null;
       connect();
